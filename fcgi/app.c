@@ -1,0 +1,222 @@
+/* Application wiring and per-request dispatch; see app.h. */
+#include "fcgi/app.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fcgi/api/api.h"
+#include "fcgi/middleware.h"
+#include "lib/crypto.h"
+#include "lib/log.h"
+
+static const route_table_t *const route_tables[] = {
+    &health_routes,
+    &dev_routes,
+};
+
+typedef struct retired {
+    config_t *cfg;
+    struct retired *next;
+} retired_t;
+
+struct app {
+    struct ev_loop *loop;
+    config_t *cfg;
+    retired_t *retired;   /* old configs still referenced by running requests */
+    size_t active;        /* requests between app_begin and app_end */
+    router_t *router;
+    error_pages_t pages;
+    pg_pool_t *pg;
+    redis_client_t *redis;
+};
+
+/* Reads a whole small file (startup/reload only, never per request). */
+static char *slurp(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    strbuf_t sb;
+    strbuf_init(&sb, 4096);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && sb.len < (1u << 20)) strbuf_append(&sb, buf, n);
+    fclose(f);
+    *len = sb.len;
+    return sb.data;
+}
+
+static void pages_load(error_pages_t *p, const config_t *cfg) {
+    free(p->html_404);
+    free(p->html_500);
+    memset(p, 0, sizeof *p);
+    const char *dir = config_str(cfg, "LITESET_STATIC_DIR", NULL);
+    if (!dir || !*dir) return;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/assets/404.html", dir);
+    p->html_404 = slurp(path, &p->len_404);
+    snprintf(path, sizeof path, "%s/assets/500.html", dir);
+    p->html_500 = slurp(path, &p->len_500);
+}
+
+static router_t *build_router(const config_t *cfg, const char **err) {
+    router_t *r = router_new();
+    for (size_t i = 0; i < sizeof route_tables / sizeof route_tables[0]; i++) {
+        const route_table_t *t = route_tables[i];
+        if (t->enabled_by && !config_bool(cfg, t->enabled_by, false)) continue;
+        if (!router_add_table(r, t->routes, t->count, err)) {
+            router_free(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+app_t *app_new(struct ev_loop *loop, config_t *cfg, const char **err) {
+    app_t *app = xcalloc(1, sizeof *app);
+    app->loop = loop;
+    app->cfg = cfg;
+    app->router = build_router(cfg, err);
+    if (!app->router) {
+        config_free(cfg);
+        free(app);
+        return NULL;
+    }
+    pages_load(&app->pages, cfg);
+    if (cfg->pg_conninfo) {
+        pg_pool_opts_t po = {
+            .conninfo = cfg->pg_conninfo,
+            .size = (int)config_int(cfg, "LITESET_PG_POOL_SIZE", 8),
+            .query_timeout = config_real(cfg, "LITESET_PG_QUERY_TIMEOUT", 60),
+        };
+        app->pg = pg_pool_new(loop, &po);
+    } else {
+        log_warn("no PostgreSQL metadata database configured: database routes will fail");
+    }
+    app->redis = redis_client_new(loop, &cfg->redis, 30);
+    return app;
+}
+
+void app_free(app_t *app) {
+    if (!app) return;
+    while (app->retired) {
+        retired_t *r = app->retired;
+        app->retired = r->next;
+        config_free(r->cfg);
+        free(r);
+    }
+    pg_pool_free(app->pg);
+    redis_client_free(app->redis);
+    router_free(app->router);
+    free(app->pages.html_404);
+    free(app->pages.html_500);
+    config_free(app->cfg);
+    free(app);
+}
+
+void app_reload(app_t *app, config_t *cfg) {
+    const char *err = NULL;
+    router_t *r = build_router(cfg, &err);
+    if (!r) {
+        log_error("reload refused: %s", err);
+        config_free(cfg);
+        return;
+    }
+    const char *old_db = app->cfg->pg_conninfo ? app->cfg->pg_conninfo : "";
+    if (strcmp(old_db, cfg->pg_conninfo ? cfg->pg_conninfo : ""))
+        log_warn("SQLALCHEMY_DATABASE_URI changed: restart the pool to use the new database");
+    router_free(app->router);
+    app->router = r;
+    pages_load(&app->pages, cfg);
+    retired_t *old = xcalloc(1, sizeof *old);
+    old->cfg = app->cfg;
+    old->next = app->retired;
+    app->retired = old;
+    app->cfg = cfg;
+    log_info("configuration reloaded");
+}
+
+const config_t *app_config(const app_t *app) { return app->cfg; }
+const router_t *app_router(const app_t *app) { return app->router; }
+const error_pages_t *app_error_pages(const app_t *app) { return &app->pages; }
+pg_pool_t *app_pg(app_t *app) { return app->pg; }
+redis_client_t *app_redis(app_t *app) { return app->redis; }
+
+void app_begin(request_t *req, void *ud) {
+    app_t *app = ud;
+    req->app = app;
+    req->cfg = app->cfg;
+    app->active++;
+}
+
+void app_end(request_t *req, void *ud) {
+    app_t *app = ud;
+    double ms = (ev_time() - req->started_at) * 1000.0;
+    log_request(req->method, req->path, req->aborted ? 499 : (req->status ? req->status : 200), ms,
+                req->user_name, req->request_id);
+    if (--app->active == 0) {
+        while (app->retired) {
+            retired_t *r = app->retired;
+            app->retired = r->next;
+            config_free(r->cfg);
+            free(r);
+        }
+    }
+}
+
+/* Werkzeug's trailing-slash redirect keeps the query string. */
+static void redirect_slash(request_t *req) {
+    const char *loc = *req->query ? arena_sprintf(req->arena, "%s%s/?%s", req->script_root, req->path, req->query)
+                                  : arena_sprintf(req->arena, "%s%s/", req->script_root, req->path);
+    resp_set_header(req, "Content-Type", "text/html; charset=utf-8");
+    resp_set_header(req, "Location", loc);
+    strbuf_printf(&req->resp_body,
+                  "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n"
+                  "<p>You should be redirected automatically to the target URL: <a href=\"%s\">%s</a>. If not, "
+                  "click the link.\n",
+                  loc, loc);
+    req->status = 308;
+}
+
+static void dispatch(request_t *req) {
+    if (req->params_too_large) {
+        error_http(req, 431);
+        return;
+    }
+    if (req->body_too_large) {
+        error_http(req, 413);
+        return;
+    }
+    const route_def_t *route;
+    unsigned allowed;
+    switch (router_match(app_router(req->app), req, &route, &allowed)) {
+    case ROUTE_NOT_FOUND:
+        error_http(req, 404);
+        return;
+    case ROUTE_REDIRECT_SLASH:
+        redirect_slash(req);
+        return;
+    case ROUTE_METHOD_NOT_ALLOWED:
+        error_http(req, 405);
+        resp_add_header(req, "Allow", methods_format(req->arena, allowed));
+        return;
+    case ROUTE_FOUND:
+        break;
+    }
+    if (!strcmp(req->method, "OPTIONS")) { /* Flask's automatic OPTIONS answer */
+        resp_body(req, 200, "text/html; charset=utf-8", "", 0);
+        resp_set_header(req, "Allow", methods_format(req->arena, allowed));
+        return;
+    }
+    route->handler(req);
+}
+
+void app_handle(request_t *req, void *ud) {
+    (void)ud;
+    req->csp_nonce = crypto_token_urlsafe(req->arena, 24); /* 32 characters, as Talisman's */
+    mw_request_id(req);
+    mw_proxy_fix(req);
+    dispatch(req);
+    if (req->aborted) return;
+    mw_response_headers(req);
+}

@@ -1,0 +1,107 @@
+/* A request being served and the response it builds. Everything here is
+ * allocated from req->arena and dies with the request. Handlers read the
+ * request through the accessors and fill the response with resp_*(). */
+#ifndef LITESET_FCGI_REQUEST_H
+#define LITESET_FCGI_REQUEST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "lib/arena.h"
+#include "lib/fiber.h"
+#include "lib/strbuf.h"
+
+typedef struct kv {
+    const char *name;
+    const char *value;
+    size_t value_len;
+    struct kv *next;
+} kv_t;
+
+typedef struct path_param {
+    const char *name;
+    const char *value;
+    int64_t int_value; /* set for <int:...> converters */
+} path_param_t;
+
+#define REQ_MAX_PATH_PARAMS 8
+
+struct fcgi_conn;
+struct app;
+
+typedef struct request {
+    arena_t *arena;             /* owns everything below */
+    const config_t *cfg;        /* process config at request start (kept alive by refcount) */
+    struct app *app;
+    fiber_t *fiber;
+
+    /* FastCGI side, owned by the server. */
+    struct fcgi_conn *conn;     /* NULL once the connection is gone */
+    uint16_t fcgi_id;
+    bool keep_conn;
+    bool aborted;               /* client or web server went away */
+
+    /* Incoming. */
+    kv_t *params;               /* FastCGI params, in arrival order */
+    const char *method;
+    const char *path;           /* decoded path, e.g. /api/v1/chart/1 */
+    const char *query;          /* raw query string, "" when absent */
+    const char *scheme;         /* http/https after proxy fix */
+    const char *host;
+    const char *remote_addr;
+    const char *script_root;    /* X-Forwarded-Prefix after proxy fix, "" otherwise */
+    strbuf_t body;
+    size_t content_length;
+    bool body_too_large;
+    bool params_too_large;
+    const char *request_id;
+    path_param_t path_params[REQ_MAX_PATH_PARAMS];
+    int n_path_params;
+    double started_at;          /* ev_time() when the request was complete */
+
+    /* Identity (filled by the auth middleware of a later layer). */
+    const char *user_name;
+
+    /* Outgoing. */
+    int status;
+    kv_t *resp_headers, *resp_headers_tail;
+    strbuf_t resp_body;
+    const char *csp_nonce;      /* per-request nonce (Talisman) */
+    bool from_error_handler;    /* produced by an app-level error handler (header order differs) */
+    bool session_accessed;      /* the session was read or written (Vary: Cookie) */
+} request_t;
+
+/* Incoming accessors. Names are case-insensitive for headers. */
+const char *req_param(const request_t *req, const char *name);  /* FastCGI param */
+const char *req_header(const request_t *req, const char *name); /* HTTP header */
+const char *req_path_param(const request_t *req, const char *name);
+int64_t req_path_int(const request_t *req, const char *name);
+/* Decoded query-string argument (first occurrence), NULL when absent. */
+const char *req_query_arg(request_t *req, const char *name);
+/* True when the Accept header accepts mime (werkzeug semantics: a star wildcard matches). */
+bool req_accepts(const request_t *req, const char *mime);
+
+/* Response. */
+void resp_status(request_t *req, int status);
+void resp_add_header(request_t *req, const char *name, const char *value);
+void resp_set_header(request_t *req, const char *name, const char *value); /* replaces */
+const char *resp_get_header(const request_t *req, const char *name);
+void resp_remove_header(request_t *req, const char *name);
+void resp_body(request_t *req, int status, const char *content_type, const char *data, size_t len);
+/* Serialises j (reference stolen) with the given jansson flags. */
+void resp_json(request_t *req, int status, json_t *j, size_t flags);
+
+/* Werkzeug's reason phrase in upper case ("404 NOT FOUND"), and its title-case
+ * name as used in error descriptions ("Not Found"). */
+const char *http_reason_upper(int status);
+const char *http_reason(int status);
+/* Werkzeug's default description of an HTTP error, "" if none. */
+const char *http_description(int status);
+
+/* %-decoding of a URL component; '+' becomes ' ' when plus_space. Invalid
+ * escapes are kept literally, as Python's unquote does. Never NULL. */
+char *url_decode(arena_t *a, const char *s, size_t n, bool plus_space);
+
+#endif
