@@ -833,6 +833,7 @@ static void target_clear(target_t *t) {
  * else the reason. An annotation (": type") after a plain name is skipped. */
 static const char *parse_target(pl_t *p, target_t *t) {
     t->nsubs = 0;
+    t->name[0] = '\0';
     skip_ws(p);
     if (!read_ident(p, t->name, sizeof t->name)) return "unsupported assignment target";
     skip_ws(p);

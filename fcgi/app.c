@@ -127,6 +127,9 @@ void app_reload(app_t *app, config_t *cfg) {
         log_warn("SQLALCHEMY_DATABASE_URI changed: restart the pool to use the new database");
     router_free(app->router);
     app->router = r;
+    if (app->pg)
+        pg_pool_configure(app->pg, (int)config_int(cfg, "LITESET_PG_POOL_SIZE", 8),
+                          config_real(cfg, "LITESET_PG_QUERY_TIMEOUT", 60));
     pages_load(&app->pages, cfg);
     retired_t *old = xcalloc(1, sizeof *old);
     old->cfg = app->cfg;

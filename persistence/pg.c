@@ -200,6 +200,19 @@ void pg_pool_free(pg_pool_t *pool) {
     free(pool);
 }
 
+void pg_pool_configure(pg_pool_t *pool, int size, double query_timeout) {
+    if (size > 0) pool->opts.size = size;
+    pool->opts.query_timeout = query_timeout;
+    while (pool->idle && pool->open > pool->opts.size) {
+        pg_conn_t *c = pool->idle;
+        pool->idle = c->next_idle;
+        conn_discard(c);
+    }
+    /* A larger pool may serve waiters at once: wake them to retry; those that
+     * still find no slot queue again. */
+    for (waiter_t *w = pool->wait_head; w; w = w->next) fiber_unpark(w->fiber);
+}
+
 static void waiter_remove(pg_pool_t *pool, waiter_t *w) {
     waiter_t *prev = NULL;
     for (waiter_t *x = pool->wait_head; x; prev = x, x = x->next) {
@@ -253,7 +266,7 @@ pg_conn_t *pg_acquire(pg_pool_t *pool, arena_t *a, pg_error_t *err) {
 /* Gives a connection slot to the first waiter, or parks the connection. */
 static void pool_put(pg_pool_t *pool, pg_conn_t *c) {
     pool->busy--;
-    if (c && (c->broken || PQstatus(c->pg) != CONNECTION_OK)) {
+    if (c && (c->broken || PQstatus(c->pg) != CONNECTION_OK || pool->open > pool->opts.size)) {
         conn_discard(c);
         c = NULL;
     }

@@ -55,6 +55,9 @@ typedef struct pg_pool_opts {
 
 pg_pool_t *pg_pool_new(struct ev_loop *loop, const pg_pool_opts_t *opts);
 void pg_pool_free(pg_pool_t *pool); /* closes every idle connection; none may be checked out */
+/* Changes limits at runtime (config reload); surplus connections close as
+ * they become idle. */
+void pg_pool_configure(pg_pool_t *pool, int size, double query_timeout);
 
 /* One-shot query on any pooled connection. NULL on error (err filled). */
 pg_result_t *pg_query(pg_pool_t *pool, arena_t *a, pg_error_t *err, const char *sql, int nparams,

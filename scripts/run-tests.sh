@@ -60,11 +60,16 @@ cleanup() {
             rm -rf "$STACK_DIR"
         fi
     fi
-    rm -f "$OUT"
+    rm -f "$OUT" "$OUT.rc" "$OUT.pid"
     exit "$rc"
 }
+on_signal() {
+    echo "run-tests.sh: interrupted"
+    [ ! -f "$OUT.pid" ] || kill -TERM "$(cat "$OUT.pid")" 2>/dev/null || true
+    exit 130
+}
 trap cleanup EXIT
-trap 'echo "run-tests.sh: interrupted"; exit 130' INT TERM
+trap on_signal INT TERM
 
 # Adds the counts of Criterion's "Synthesis:" line in $OUT to the totals.
 count_results() {
@@ -78,16 +83,26 @@ count_results() {
     FAILED_N=$((FAILED_N + ${f:-0} + ${c:-0}))
 }
 
-# run_suite NAME BINARY ARGS...: runs one Criterion binary with a time limit.
+# run_suite NAME BINARY ARGS...: runs one Criterion binary with a time limit,
+# showing its output and keeping a copy in $OUT. It runs in the background so
+# that Ctrl-C / SIGTERM reach on_signal at once (timeout puts the tests in their
+# own process group, which the terminal's Ctrl-C does not reach).
 run_suite() {
-    local name=$1 rc=0
+    local name=$1 rc
     shift
     echo
     echo "==== $name ===="
-    set +e
-    timeout -k 10 "$TEST_TIMEOUT" "$@" 2>&1 | tee "$OUT"
-    rc=${PIPESTATUS[0]}
-    set -e
+    rm -f "$OUT.rc" "$OUT.pid"
+    {
+        timeout -k 10 "$TEST_TIMEOUT" "$@" 2>&1 &
+        echo $! >"$OUT.pid"
+        rc=0
+        wait $! || rc=$?
+        echo "$rc" >"$OUT.rc"
+    } | tee "$OUT" &
+    wait $! || true
+    rc=$(cat "$OUT.rc" 2>/dev/null || echo 1)
+    rm -f "$OUT.pid"
     count_results
     if [ "$rc" -ne 0 ]; then
         [ "$rc" -ne 124 ] || echo "run-tests.sh: $name timed out after ${TEST_TIMEOUT}s"

@@ -3,7 +3,9 @@
  *   GET /api/v1/_liteset/sleep?seconds=S   waits S seconds (0..60) inside
  *       PostgreSQL with pg_sleep, answering {"slept": S}. It exists to prove
  *       that one worker keeps serving while many slow queries are in flight.
- *   GET /api/v1/_liteset/pool   metadata pool statistics. */
+ *   GET /api/v1/_liteset/pool   metadata pool statistics.
+ *   POST /api/v1/_liteset/echo  answers the request body as is (large
+ *       bodies and responses through the FastCGI path). */
 #include <stdlib.h>
 
 #include "fcgi/api/api.h"
@@ -48,7 +50,13 @@ static void pool_route(request_t *req) {
               JSON_COMPACT);
 }
 
+static void echo_route(request_t *req) {
+    const char *ct = req_header(req, "Content-Type");
+    resp_body(req, 200, ct && *ct ? ct : "application/octet-stream", req->body.data, req->body.len);
+}
+
 static const route_def_t routes[] = {
+    {"POST", "/api/v1/_liteset/echo", echo_route, GUARD_PUBLIC},
     {"GET", "/api/v1/_liteset/sleep", sleep_route, GUARD_PUBLIC},
     {"GET", "/api/v1/_liteset/pool", pool_route, GUARD_PUBLIC},
 };
