@@ -14,6 +14,8 @@ typedef struct {
 
 static const subcommand_t subcommands[] = {
     {"db", cli_db, "db upgrade: create or verify the Superset 6.0.0 metadata schema"},
+    {"init", cli_init, "create permissions, view menus and the stock roles (Admin, Alpha, ...)"},
+    {"fab", cli_fab, "fab create-admin | create-user | reset-password: manage users"},
     {"version", cli_version, "print the version"},
 };
 
@@ -32,6 +34,32 @@ config_t *cli_load_config(void) {
         free(err);
     }
     return cfg;
+}
+
+PGconn *cli_connect_metadata_db(const config_t *cfg, const char *who) {
+    if (!cfg->pg_conninfo) {
+        fprintf(stderr,
+                "%s: no PostgreSQL metadata database configured: set "
+                "SQLALCHEMY_DATABASE_URI = 'postgresql://...' in superset_config.py "
+                "(found via SUPERSET_CONFIG_PATH)%s%s\n",
+                who, cfg->pg_error ? ": " : "", cfg->pg_error ? cfg->pg_error : "");
+        return NULL;
+    }
+    PGconn *conn = PQconnectdb(cfg->pg_conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        /* PQerrorMessage ends with a newline; the conninfo (it may hold a
+         * password) is deliberately not printed. */
+        fprintf(stderr, "%s: cannot connect to the metadata database: %s", who,
+                PQerrorMessage(conn));
+        PQfinish(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+const char *cli_config_name(const config_t *cfg, const char *key) {
+    const char *v = config_str(cfg, key, NULL);
+    return v && *v ? v : NULL;
 }
 
 int cli_version(int argc, char **argv) {

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "fcgi/api/api.h"
+#include "fcgi/auth.h"
+#include "fcgi/session.h"
 #include "fcgi/middleware.h"
 #include "lib/crypto.h"
 #include "lib/log.h"
@@ -14,6 +16,9 @@
 static const route_table_t *const route_tables[] = {
     &health_routes,
     &dev_routes,
+    &security_routes,
+    &me_routes,
+    &auth_view_routes,
 };
 
 typedef struct retired {
@@ -30,6 +35,7 @@ struct app {
     error_pages_t pages;
     pg_pool_t *pg;
     redis_client_t *redis;
+    security_t *security;
 };
 
 /* Reads a whole small file (startup/reload only, never per request). */
@@ -90,6 +96,7 @@ app_t *app_new(struct ev_loop *loop, config_t *cfg, const char **err) {
             .query_timeout = config_real(cfg, "LITESET_PG_QUERY_TIMEOUT", 60),
         };
         app->pg = pg_pool_new(loop, &po);
+        app->security = security_new(app->pg, config_real(cfg, "LITESET_SECURITY_CACHE_TTL", 10));
     } else {
         log_warn("no PostgreSQL metadata database configured: database routes will fail");
     }
@@ -105,6 +112,7 @@ void app_free(app_t *app) {
         config_free(r->cfg);
         free(r);
     }
+    security_free(app->security);
     pg_pool_free(app->pg);
     redis_client_free(app->redis);
     router_free(app->router);
@@ -144,6 +152,7 @@ const router_t *app_router(const app_t *app) { return app->router; }
 const error_pages_t *app_error_pages(const app_t *app) { return &app->pages; }
 pg_pool_t *app_pg(app_t *app) { return app->pg; }
 redis_client_t *app_redis(app_t *app) { return app->redis; }
+security_t *app_security(app_t *app) { return app->security; }
 
 void app_begin(request_t *req, void *ud) {
     app_t *app = ud;
@@ -171,14 +180,7 @@ void app_end(request_t *req, void *ud) {
 static void redirect_slash(request_t *req) {
     const char *loc = *req->query ? arena_sprintf(req->arena, "%s%s/?%s", req->script_root, req->path, req->query)
                                   : arena_sprintf(req->arena, "%s%s/", req->script_root, req->path);
-    resp_set_header(req, "Content-Type", "text/html; charset=utf-8");
-    resp_set_header(req, "Location", loc);
-    strbuf_printf(&req->resp_body,
-                  "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n"
-                  "<p>You should be redirected automatically to the target URL: <a href=\"%s\">%s</a>. If not, "
-                  "click the link.\n",
-                  loc, loc);
-    req->status = 308;
+    resp_redirect(req, 308, loc);
 }
 
 static void dispatch(request_t *req) {
@@ -211,6 +213,12 @@ static void dispatch(request_t *req) {
         resp_set_header(req, "Allow", methods_format(req->arena, allowed));
         return;
     }
+    if (!auth_check_csrf(req, route)) return;
+    if (strcmp(route->guard.permission, GUARD_PUBLIC_NAME) && !app_security(req->app)) {
+        error_fab(req, 500, "Fatal error"); /* protected route without a metadata database */
+        return;
+    }
+    if (!auth_check_guard(req, route)) return;
     route->handler(req);
 }
 
@@ -221,5 +229,10 @@ void app_handle(request_t *req, void *ud) {
     mw_proxy_fix(req);
     dispatch(req);
     if (req->aborted) return;
+    if (req->timed_out) { /* whatever the cancelled handler left, the answer is 504 */
+        req->resp_headers = req->resp_headers_tail = NULL;
+        error_http(req, 504);
+    }
     mw_response_headers(req);
+    session_save(req); /* Set-Cookie comes last, as in the reference */
 }

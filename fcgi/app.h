@@ -10,6 +10,7 @@
 #include <ev.h>
 
 #include "config/config.h"
+#include "domain/security.h"
 #include "fcgi/errors.h"
 #include "fcgi/request.h"
 #include "fcgi/router.h"
@@ -34,5 +35,6 @@ const router_t *app_router(const app_t *app);
 const error_pages_t *app_error_pages(const app_t *app);
 pg_pool_t *app_pg(app_t *app);           /* NULL when no database is configured */
 redis_client_t *app_redis(app_t *app);
+security_t *app_security(app_t *app);      /* NULL when no database is configured */
 
 #endif

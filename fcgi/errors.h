@@ -11,6 +11,12 @@
 void error_fab(request_t *req, int status, const char *message);
 /* What an unmatched route, a wrong method, abort(status) produce. */
 void error_http(request_t *req, int status);
+/* Same with a specific description ("400 Bad Request: <description>"). */
+void error_http_desc(request_t *req, int status, const char *description);
+/* flask-jwt-extended error: {"msg": "..."} with Content-Type application/json. */
+void error_jwt(request_t *req, int status, const char *msg);
+/* werkzeug redirect (302 by default) with its HTML body. */
+void resp_redirect(request_t *req, int status, const char *location);
 
 /* Static error pages from the configured Superset static dir (NULL when not
  * available). Owned by the app; set at startup and on reload. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -24,6 +25,7 @@
 #include "fcgi/server.h"
 #include "lib/fiber.h"
 #include "lib/log.h"
+#include "lib/offload.h"
 
 #define DRAIN_TIMEOUT 30.0
 
@@ -79,7 +81,8 @@ static void on_hup(struct ev_loop *loop, ev_signal *s, int revents) {
         return;
     }
     app_reload(w->app, cfg);
-    server_set_max_body(w->srv, (size_t)config_int(cfg, "LITESET_MAX_REQUEST_BODY", 100 << 20));
+    server_set_limits(w->srv, (size_t)config_int(cfg, "LITESET_MAX_REQUEST_BODY", 100 << 20),
+                      config_real(cfg, "LITESET_REQUEST_TIMEOUT", 60));
 }
 
 static int run_worker(int listen_fd) {
@@ -88,6 +91,7 @@ static int run_worker(int listen_fd) {
     worker_ctx_t w = {0};
     w.loop = ev_default_loop(EVFLAG_AUTO);
     fiber_init(w.loop, (size_t)config_int(cfg, "LITESET_FIBER_STACK_KB", 256) * 1024);
+    offload_init(w.loop, (int)config_int(cfg, "LITESET_OFFLOAD_THREADS", 2));
     size_t max_body = (size_t)config_int(cfg, "LITESET_MAX_REQUEST_BODY", 100 << 20);
     const char *err = NULL;
     w.app = app_new(w.loop, cfg, &err);
@@ -95,7 +99,7 @@ static int run_worker(int listen_fd) {
         log_error("startup failed: %s", err);
         return 1;
     }
-    server_opts_t so = {.max_body = max_body};
+    server_opts_t so = {.max_body = max_body, .request_timeout = config_real(cfg, "LITESET_REQUEST_TIMEOUT", 60)};
     w.srv = server_new(w.loop, listen_fd, &so, app_handle, app_begin, app_end, w.app);
     ev_signal_init(&w.sigterm, on_stop_signal, SIGTERM);
     ev_signal_init(&w.sigint, on_stop_signal, SIGINT);
@@ -157,6 +161,7 @@ static int run_master(int fd, int workers) {
             if (pids[i]) continue;
             pid_t p = fork();
             if (p == 0) {
+                prctl(PR_SET_PDEATHSIG, SIGTERM); /* a killed master takes its workers along */
                 signal(SIGTERM, SIG_DFL);
                 signal(SIGINT, SIG_DFL);
                 signal(SIGHUP, SIG_DFL);

@@ -1,6 +1,8 @@
 /* Request accessors, response builders and HTTP status tables; see request.h. */
 #include "fcgi/request.h"
 
+#include "lib/json.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,8 +159,10 @@ const char *req_query_arg(request_t *req, const char *name) {
     return NULL;
 }
 
-/* Werkzeug MIMEAccept containment: an entry matches when equal to mime, or a
- * full wildcard, or a type wildcard with the same type; q=0 entries never match. */
+/* Werkzeug's `mime in request.accept_mimetypes`: an entry matches when it is
+ * a full wildcard, the same type/subtype, or the same type with a subtype
+ * wildcard; quality values are ignored (even q=0), and an entry carrying
+ * other parameters does not match a bare mime type. */
 bool req_accepts(const request_t *req, const char *mime) {
     const char *acc = req_header(req, "Accept");
     if (!acc) return false;
@@ -171,15 +175,22 @@ bool req_accepts(const request_t *req, const char *mime) {
         while (*p && *p != ',' && *p != ';') p++;
         size_t len = (size_t)(p - start);
         while (len && start[len - 1] == ' ') len--;
-        bool zero_q = false;
-        while (*p == ';') { /* parameters: only q matters */
+        bool other_params = false;
+        while (*p == ';') {
             p++;
             while (*p == ' ') p++;
-            if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=') zero_q = strtod(p + 2, NULL) <= 0.0;
+            if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+                char *end; /* an unparsable quality makes Werkzeug drop the entry */
+                strtod(p + 2, &end);
+                while (*end == ' ') end++;
+                if (end == p + 2 || (*end && *end != ',' && *end != ';')) other_params = true;
+            } else {
+                other_params = true;
+            }
             while (*p && *p != ',' && *p != ';') p++;
         }
-        if (len && !zero_q) {
-            if ((len == 1 && *start == '*') || (len == 3 && !memcmp(start, "*/*", 3))) return true;
+        if (len && !other_params) {
+            if (len == 3 && !memcmp(start, "*/*", 3)) return true;
             if (len == strlen(mime) && !strncasecmp(start, mime, len)) return true;
             if (len == tlen + 2 && !strncasecmp(start, mime, tlen) && start[tlen] == '/' && start[tlen + 1] == '*')
                 return true;
@@ -241,12 +252,13 @@ void resp_body(request_t *req, int status, const char *content_type, const char 
 }
 
 void resp_json(request_t *req, int status, json_t *j, size_t flags) {
-    char *s = json_dumps(j, flags);
+    size_t len = 0;
+    /* lib/json writes what Python's json module writes for the same flags */
+    char *s = j ? json_dump_arena(req->arena, j, flags, &len) : NULL;
     json_decref(j);
     if (!s) {
         resp_body(req, 500, "application/json; charset=utf-8", "{\"message\":\"Fatal error\"}", 25);
         return;
     }
-    resp_body(req, status, "application/json; charset=utf-8", s, strlen(s));
-    free(s);
+    resp_body(req, status, "application/json; charset=utf-8", s, len);
 }

@@ -42,6 +42,7 @@ typedef struct request {
     uint16_t fcgi_id;
     bool keep_conn;
     bool aborted;               /* client or web server went away */
+    bool timed_out;             /* LITESET_REQUEST_TIMEOUT expired: the fiber was cancelled */
 
     /* Incoming. */
     kv_t *params;               /* FastCGI params, in arrival order */
@@ -61,8 +62,13 @@ typedef struct request {
     int n_path_params;
     double started_at;          /* ev_time() when the request was complete */
 
-    /* Identity (filled by the auth middleware of a later layer). */
-    const char *user_name;
+    /* Session (fcgi/session.c) and identity (fcgi/auth.c). */
+    json_t *session;            /* Flask session dict, loaded lazily; owned via the arena */
+    bool session_loaded;
+    bool session_modified;
+    struct sec_user *user;      /* current user; NULL = anonymous */
+    bool user_resolved;
+    const char *user_name;      /* for the access log */
 
     /* Outgoing. */
     int status;
@@ -90,7 +96,10 @@ void resp_set_header(request_t *req, const char *name, const char *value); /* re
 const char *resp_get_header(const request_t *req, const char *name);
 void resp_remove_header(request_t *req, const char *name);
 void resp_body(request_t *req, int status, const char *content_type, const char *data, size_t len);
-/* Serialises j (reference stolen) with the given jansson flags. */
+/* Serialises j (reference stolen) with the given jansson flags, formatted as
+ * Python's json module would. Flask's jsonify (FAB responses) is
+ * JSON_FLASK: compact, ASCII-escaped, sorted keys. */
+#define JSON_FLASK (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS)
 void resp_json(request_t *req, int status, json_t *j, size_t flags);
 
 /* Werkzeug's reason phrase in upper case ("404 NOT FOUND"), and its title-case

@@ -65,6 +65,7 @@ static bool parse_methods(const char *list, unsigned *out) {
     *out = 0;
     char buf[64];
     const char *p = list;
+    if (!p || !*p) return false;
     while (*p) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
@@ -74,11 +75,12 @@ static bool parse_methods(const char *list, unsigned *out) {
         unsigned b = method_bit(buf);
         if (!b) return false;
         *out |= b;
+        if (comma && !comma[1]) return false; /* "GET," */
         p = comma ? comma + 1 : p + n;
     }
     if (*out & M_GET) *out |= M_HEAD; /* Werkzeug serves HEAD for GET rules */
     *out |= M_OPTIONS;                /* Flask answers OPTIONS on every rule */
-    return *out != 0;
+    return true;
 }
 
 static bool compile_seg(seg_t *seg, const char *s, size_t n) {
@@ -193,8 +195,8 @@ static bool match_from(const compiled_t *c, int si, const span_t *ps, int np, in
     case SEG_STRING:
         cap->vals[si] = ps[pi];
         return match_from(c, si + 1, ps, np, pi + 1, cap);
-    case SEG_PATH:
-        for (int end = np; end > pi; end--) {
+    case SEG_PATH: /* lazy, like Werkzeug's path converter */
+        for (int end = pi + 1; end <= np; end++) {
             if (match_from(c, si + 1, ps, np, end, cap)) {
                 cap->vals[si].s = ps[pi].s;
                 cap->vals[si].len = (size_t)(ps[end - 1].s + ps[end - 1].len - ps[pi].s);
@@ -207,7 +209,8 @@ static bool match_from(const compiled_t *c, int si, const span_t *ps, int np, in
 }
 
 /* Splits "/a/b/" into segments; sets *trailing for a final '/'. Empty inner
- * segments ("//") make the path unmatchable, as in Werkzeug. */
+ * segments ("//") make the path unmatchable (Werkzeug would redirect to the
+ * merged path; nginx already merges slashes in $uri). */
 static int split_path(const char *path, span_t *out, bool *trailing, bool *bad) {
     int n = 0;
     *trailing = false;
@@ -241,6 +244,14 @@ static int better(const int *a, const int *b) {
     return 0;
 }
 
+/* Precedence of a match: per segment, static < int < string < path, and a
+ * missing segment ranks last, so the more specific (longer) rule wins. */
+#define RANK_NONE 100
+
+static void ranks_of(const compiled_t *c, const capture_t *cap, int *ranks) {
+    for (int s = 0; s < MAX_SEGS; s++) ranks[s] = s < c->nsegs ? cap->ranks[s] : RANK_NONE;
+}
+
 route_result_t router_match(const router_t *r, request_t *req, const route_def_t **out, unsigned *allowed) {
     span_t ps[MAX_SEGS];
     bool trailing, bad;
@@ -250,38 +261,40 @@ route_result_t router_match(const router_t *r, request_t *req, const route_def_t
     if (bad) return ROUTE_NOT_FOUND;
     unsigned mbit = method_bit(req->method ? req->method : "");
     const compiled_t *best = NULL;
+    bool best_redirect = false, best_path_slash = false;
     capture_t best_cap = {0};
-    int best_ranks[MAX_SEGS] = {0};
-    bool slash_redirect = false;
+    int best_ranks[MAX_SEGS];
     for (size_t i = 0; i < r->n; i++) {
         const compiled_t *c = &r->routes[i];
         capture_t cap;
         if (!match_from(c, 0, ps, np, 0, &cap)) continue;
-        if (c->trailing_slash != trailing) {
-            /* "/x" asked, "/x/" declared: Werkzeug redirects. The reverse is a 404. */
-            if (c->trailing_slash && !trailing) slash_redirect = true;
-            continue;
-        }
-        *allowed |= c->methods;
+        /* A final <path:> keeps a trailing slash; "/x" asked for "/x/" redirects
+         * (308); "/x/" asked for "/x" is a 404. */
+        bool path_slash = trailing && !c->trailing_slash && c->nsegs && c->segs[c->nsegs - 1].kind == SEG_PATH;
+        bool redirect = c->trailing_slash && !trailing;
+        if (c->trailing_slash != trailing && !path_slash && !redirect) continue;
+        if (!redirect) *allowed |= c->methods;
         if (!(c->methods & mbit)) continue;
-        int ranks[MAX_SEGS] = {0};
-        for (int s = 0; s < c->nsegs; s++) ranks[s] = cap.ranks[s] + 1; /* 0 = no segment */
+        int ranks[MAX_SEGS];
+        ranks_of(c, &cap, ranks);
         if (!best || better(ranks, best_ranks)) {
             best = c;
             best_cap = cap;
+            best_redirect = redirect;
+            best_path_slash = path_slash;
             memcpy(best_ranks, ranks, sizeof ranks);
         }
     }
-    if (!best) {
-        if (*allowed) return ROUTE_METHOD_NOT_ALLOWED;
-        return slash_redirect ? ROUTE_REDIRECT_SLASH : ROUTE_NOT_FOUND;
-    }
+    if (!best) return *allowed ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
+    if (best_redirect) return ROUTE_REDIRECT_SLASH;
     req->n_path_params = 0;
     for (int s = 0; s < best->nsegs && req->n_path_params < REQ_MAX_PATH_PARAMS; s++) {
         if (best->segs[s].kind == SEG_STATIC) continue;
         path_param_t *pp = &req->path_params[req->n_path_params++];
+        size_t len = best_cap.vals[s].len;
+        if (best_path_slash && s == best->nsegs - 1) len++; /* the slash belongs to the value */
         pp->name = best->segs[s].text;
-        pp->value = arena_strndup(req->arena, best_cap.vals[s].s, best_cap.vals[s].len);
+        pp->value = arena_strndup(req->arena, best_cap.vals[s].s, len);
         pp->int_value = best->segs[s].kind == SEG_INT ? strtoll(pp->value, NULL, 10) : 0;
     }
     *out = best->def;

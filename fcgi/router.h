@@ -25,11 +25,17 @@ typedef struct route_guard {
 #define GUARD_PUBLIC {GUARD_PUBLIC_NAME, NULL}
 #define GUARD(perm, view) {perm, view}
 
+enum {
+    ROUTE_CSRF_EXEMPT = 1 << 0, /* FAB blueprints with csrf_exempt (security API, menu, openapi) */
+};
+
 typedef struct route_def {
     const char *methods; /* comma-separated: "GET", "GET,POST" */
     const char *pattern; /* "/api/v1/chart/<int:pk>" */
     route_handler_fn handler;
-    route_guard_t guard;
+    route_guard_t guard; /* checked with FAB protect() semantics before the handler */
+    unsigned flags;
+    const char *endpoint; /* Superset view function ("superset.views.core.log") for WTF_CSRF_EXEMPT_LIST */
 } route_def_t;
 
 enum {

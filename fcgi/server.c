@@ -32,8 +32,9 @@ typedef struct inflight {
     server_t *srv;
     phase_t phase;
     strbuf_t params_raw;
-    conn_t *conn;            /* NULL once the connection closed */
+    conn_t *conn;            /* the connection (a running request keeps it alive) */
     struct inflight *next;   /* in conn->reqs */
+    ev_timer deadline;       /* request timeout while the handler runs */
 } inflight_t;
 
 struct conn {
@@ -97,7 +98,6 @@ static void check_drained(server_t *srv) {
 
 static void inflight_unlink(inflight_t *r) {
     conn_t *c = r->conn;
-    if (!c) return;
     for (inflight_t **pp = &c->reqs; *pp; pp = &(*pp)->next) {
         if (*pp == r) {
             *pp = r->next;
@@ -128,7 +128,6 @@ static void conn_close(conn_t *c) {
     inflight_t *r = c->reqs;
     while (r) {
         inflight_t *n = r->next;
-        r->conn = NULL;
         r->req.conn = NULL;
         r->req.aborted = true;
         if (r->phase == PH_RUNNING)
@@ -211,15 +210,29 @@ void server_render_response(const request_t *req, strbuf_t *out) {
 
 /* ---- request fiber ---- */
 
+static void deadline_cb(struct ev_loop *loop, ev_timer *t, int revents) {
+    (void)loop;
+    (void)revents;
+    inflight_t *r = t->data;
+    r->req.timed_out = true;
+    fiber_cancel(r->req.fiber); /* the handler unwinds; the app answers 504 */
+}
+
 static void request_fiber(void *arg) {
     inflight_t *r = arg;
     server_t *srv = r->srv;
     request_t *req = &r->req;
+    if (srv->opts.request_timeout > 0) {
+        ev_timer_init(&r->deadline, deadline_cb, srv->opts.request_timeout, 0);
+        r->deadline.data = r;
+        ev_timer_start(srv->loop, &r->deadline);
+    }
     if (srv->on_begin) srv->on_begin(req, srv->ud);
     srv->handler(req, srv->ud);
+    ev_timer_stop(srv->loop, &r->deadline);
 
-    conn_t *c = r->conn;
-    if (c && !c->closed) {
+    conn_t *c = r->conn; /* still allocated: this fiber holds a reference */
+    if (!c->closed) {
         if (!req->aborted) {
             strbuf_t resp;
             strbuf_init_arena(&resp, req->arena, 512 + req->resp_body.len);
@@ -234,10 +247,8 @@ static void request_fiber(void *arg) {
     }
     if (srv->on_end) srv->on_end(req, srv->ud);
     srv->inflight--;
-    if (c) {
-        c->running--;
-        conn_maybe_free(c);
-    }
+    c->running--;
+    conn_maybe_free(c);
     inflight_free(r);
     check_drained(srv);
 }
@@ -507,7 +518,10 @@ server_t *server_new(struct ev_loop *loop, int listen_fd, const server_opts_t *o
     return srv;
 }
 
-void server_set_max_body(server_t *srv, size_t max_body) { srv->opts.max_body = max_body; }
+void server_set_limits(server_t *srv, size_t max_body, double request_timeout) {
+    srv->opts.max_body = max_body;
+    srv->opts.request_timeout = request_timeout;
+}
 
 void server_drain(server_t *srv, void (*done)(void *), void *ud) {
     srv->draining = true;

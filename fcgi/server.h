@@ -24,13 +24,14 @@ typedef struct server_opts {
     size_t max_body;          /* stdin bytes accepted per request; more -> 413 */
     size_t max_params;        /* params bytes per request; more -> 431 */
     unsigned max_reqs_per_conn;
+    double request_timeout;   /* seconds a handler may run; <= 0: unlimited */
 } server_opts_t;
 
 server_t *server_new(struct ev_loop *loop, int listen_fd, const server_opts_t *opts,
                      server_handler_fn handler, server_req_hook_fn on_begin,
                      server_req_hook_fn on_end, void *ud);
 void server_free(server_t *srv); /* closes everything; only after the loop stopped */
-void server_set_max_body(server_t *srv, size_t max_body);
+void server_set_limits(server_t *srv, size_t max_body, double request_timeout);
 
 /* Stops accepting, closes idle connections and calls done(ud) once no request
  * is in flight (at once if none). */

@@ -42,6 +42,7 @@ struct fiber {
     fiber_t *next_ready; /* run-queue link */
     void *asan_fake;
     int revents;         /* events seen by the last fd wait */
+    bool uncancellable;  /* current park ignores fiber_cancel */
 };
 
 static struct ev_loop *g_loop;
@@ -224,6 +225,7 @@ fiber_wake_t fiber_park(double timeout) {
 fiber_wake_t fiber_wait_fd(int fd, int events, double timeout, int *revents) {
     fiber_t *f = g_current;
     if (!f) abort();
+    if (revents) *revents = 0;
     if (f->cancelled) return FIBER_CANCELLED;
     ev_io_init(&f->io, io_cb, fd, events);
     f->io.data = f;
@@ -235,11 +237,20 @@ fiber_wake_t fiber_wait_fd(int fd, int events, double timeout, int *revents) {
 
 fiber_wake_t fiber_sleep(double seconds) { return fiber_park(seconds); }
 
+void fiber_park_uncancellable(void) {
+    fiber_t *f = g_current;
+    if (!f) abort();
+    f->uncancellable = true;
+    f->state = F_PARKED;
+    yield_to_loop(f, false);
+    f->uncancellable = false;
+}
+
 void fiber_unpark(fiber_t *f) { wake(f, FIBER_OK); }
 
 void fiber_cancel(fiber_t *f) {
     f->cancelled = true;
-    wake(f, FIBER_CANCELLED);
+    if (!f->uncancellable) wake(f, FIBER_CANCELLED);
 }
 
 bool fiber_is_cancelled(const fiber_t *f) { return f->cancelled; }

@@ -50,6 +50,9 @@ fiber_wake_t fiber_sleep(double seconds);
 /* Generic wait for primitives built on top (pools, callbacks): the fiber
  * parks until fiber_unpark(), its timeout or cancellation. */
 fiber_wake_t fiber_park(double timeout);
+/* Parks until fiber_unpark() only: cancellation is recorded but does not end
+ * this wait (for waits on memory another thread still uses). */
+void fiber_park_uncancellable(void);
 /* Wakes a parked fiber with FIBER_OK. Safe from a fiber or the loop; the wake
  * happens on the next scheduler pass. No effect if f is not parked. */
 void fiber_unpark(fiber_t *f);

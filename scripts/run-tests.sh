@@ -124,7 +124,7 @@ print_stack_logs() {
 
 # ---------------------------------------------------------------- unit tests
 
-run_suite unit "$BUILD/test-unit" --jobs 2
+run_suite unit "$BUILD/test-unit" --jobs 1
 
 # ---------------------------------------------------------------- stack
 
@@ -132,7 +132,14 @@ STACK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/liteset-test.XXXXXX")
 read -r HTTP_PORT PG_PORT REDIS_PORT FCGI_PORT <<<"$("$STACK_SH" free-ports 4 | tr '\n' ' ')"
 echo
 echo "==== stack in $STACK_DIR ===="
-if ! BIN=$BUILD WORKERS=1 DEV_ROUTES=1 HTTP_PORT=$HTTP_PORT PG_PORT=$PG_PORT \
+# WORKERS=1 and a pool of 64 connections: the async proof has one process
+# serve 50 concurrent queries that each wait in PostgreSQL. 2 MiB body limit:
+# the body-limit tests rely on it. The reference server's SECRET_KEY: session
+# cookies recorded from it (shared/reference/golden-http) are then real vectors.
+TEST_SETTINGS="LITESET_PG_POOL_SIZE = 64
+LITESET_MAX_REQUEST_BODY = 2097152
+SECRET_KEY = 'reference-secret-key-change-me'"
+if ! BIN=$BUILD WORKERS=1 DEV_ROUTES=1 EXTRA_CONFIG=$TEST_SETTINGS HTTP_PORT=$HTTP_PORT PG_PORT=$PG_PORT \
     REDIS_PORT=$REDIS_PORT FCGI_PORT=$FCGI_PORT "$STACK_SH" start "$STACK_DIR"; then
     echo "run-tests.sh: the test stack did not start"
     print_stack_logs

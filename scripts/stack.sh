@@ -20,6 +20,8 @@
 #   FCGI_PORT    spawn-fcgi pool, on 127.0.0.1                (default: 59000)
 #   WORKERS      liteset-fcgi processes                       (default: nproc)
 #   DEV_ROUTES   1 sets LITESET_DEV_ROUTES = True (test stacks only; default 0)
+#   EXTRA_CONFIG lines of Python settings added to the generated part of
+#                superset_config.py (e.g. "LITESET_PG_POOL_SIZE = 64"; default none)
 #   STATIC_DIR   Superset's built frontend (superset/static), served at /static/
 #                and set as LITESET_STATIC_DIR (default: DIR/static-empty, None)
 #   HEALTH_TIMEOUT seconds to wait for GET /health through nginx (default: 20)
@@ -131,6 +133,7 @@ free_ports() { # N: N distinct free ports in 10000-32767 (below Linux's ephemera
         fi
         found="$found $p"
     done
+    # shellcheck disable=SC2086 # one port per word
     printf '%s\n' $found
 }
 
@@ -178,6 +181,7 @@ load_settings() {
     case "$BIN" in /*) ;; *) BIN=$(cd "$BIN" 2>/dev/null && pwd -P) || die "BIN directory not found" ;; esac
     WORKERS=${WORKERS:-$(nproc 2>/dev/null || echo 2)}
     DEV_ROUTES=${DEV_ROUTES:-0}
+    EXTRA_CONFIG=${EXTRA_CONFIG:-}
     HEALTH_TIMEOUT=${HEALTH_TIMEOUT:-20}
     if [ -n "${STATIC_DIR:-}" ]; then
         STATIC_DIR=$(cd "$STATIC_DIR" 2>/dev/null && pwd -P) || die "STATIC_DIR not found"
@@ -271,8 +275,9 @@ CACHE_CONFIG = {'CACHE_TYPE': 'RedisCache', 'CACHE_REDIS_URL': 'redis://127.0.0.
 GLOBAL_ASYNC_QUERIES_REDIS_CONFIG = {'host': '127.0.0.1', 'port': $REDIS_PORT, 'db': 0, 'password': '', 'ssl': False}
 LITESET_DEV_ROUTES = $dev
 LITESET_STATIC_DIR = $static
-$CONFIG_KEEP_LINE
 EOF
+        [ -z "$EXTRA_CONFIG" ] || printf '%s\n' "$EXTRA_CONFIG" >>"$CONFIG.tmp"
+        echo "$CONFIG_KEEP_LINE" >>"$CONFIG.tmp"
         [ -z "$kept" ] || printf '%s\n' "$kept" >>"$CONFIG.tmp"
     )
     mv "$CONFIG.tmp" "$CONFIG"
@@ -433,6 +438,7 @@ cli_setup() {
         say "liteset init"
         run_cli init || die "liteset init failed"
     fi
+    has_cmd fab || ADMIN_NOTE=" (not created: this liteset has no 'fab create-admin' yet)"
     if has_cmd fab && [ ! -f "$DIR/.admin-created" ]; then
         say "liteset fab create-admin (admin / admin)"
         if run_cli fab create-admin --username admin --firstname Admin --lastname User \
@@ -528,6 +534,7 @@ nginx_start() {
     check_port_free "$HTTP_PORT" nginx HTTP_PORT
     nginx_conf
     say "starting nginx on 127.0.0.1:$HTTP_PORT"
+    # shellcheck disable=SC2094 # nginx appends to its own error log; so do we
     if ! nginx -c "$DIR/nginx.conf" -p "$DIR/nginx/" -e "$LOGD/nginx-error.log" \
         </dev/null >>"$LOGD/nginx-error.log" 2>&1; then
         show_log "$LOGD/nginx-error.log"
@@ -576,8 +583,8 @@ cmd_start() {
     say "ready"
     echo
     echo "  Liteset:  $URL/"
-    echo "  login:    admin / admin"
-    echo "  stop:     scripts/stack.sh stop $DIR"
+    echo "  login:    admin / admin${ADMIN_NOTE:-}"
+    echo "  stop:     make stop, or scripts/stack.sh stop $DIR"
     echo
 }
 

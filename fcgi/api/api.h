@@ -14,5 +14,8 @@ typedef struct route_table {
 
 extern const route_table_t health_routes;
 extern const route_table_t dev_routes;
+extern const route_table_t security_routes;
+extern const route_table_t me_routes;
+extern const route_table_t auth_view_routes;
 
 #endif

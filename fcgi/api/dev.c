@@ -56,9 +56,9 @@ static void echo_route(request_t *req) {
 }
 
 static const route_def_t routes[] = {
-    {"POST", "/api/v1/_liteset/echo", echo_route, GUARD_PUBLIC},
-    {"GET", "/api/v1/_liteset/sleep", sleep_route, GUARD_PUBLIC},
-    {"GET", "/api/v1/_liteset/pool", pool_route, GUARD_PUBLIC},
+    {"POST", "/api/v1/_liteset/echo", echo_route, GUARD_PUBLIC, ROUTE_CSRF_EXEMPT, NULL},
+    {"GET", "/api/v1/_liteset/sleep", sleep_route, GUARD_PUBLIC, 0, NULL},
+    {"GET", "/api/v1/_liteset/pool", pool_route, GUARD_PUBLIC, 0, NULL},
 };
 
 const route_table_t dev_routes = {routes, sizeof routes / sizeof routes[0], "LITESET_DEV_ROUTES"};

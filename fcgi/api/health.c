@@ -5,9 +5,9 @@
 static void health(request_t *req) { resp_body(req, 200, "text/html; charset=utf-8", "OK", 2); }
 
 static const route_def_t routes[] = {
-    {"GET", "/health", health, GUARD_PUBLIC},
-    {"GET", "/healthcheck", health, GUARD_PUBLIC},
-    {"GET", "/ping", health, GUARD_PUBLIC},
+    {"GET", "/health", health, GUARD_PUBLIC, 0, NULL},
+    {"GET", "/healthcheck", health, GUARD_PUBLIC, 0, NULL},
+    {"GET", "/ping", health, GUARD_PUBLIC, 0, NULL},
 };
 
 const route_table_t health_routes = {routes, sizeof routes / sizeof routes[0], NULL};

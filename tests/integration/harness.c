@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -170,6 +171,17 @@ int http_header_count(const http_response_t *r, const char *name) {
     for (int i = 0; i < r->nheaders; i++)
         if (!strcasecmp(r->headers[i].name, name)) n++;
     return n;
+}
+
+int fcgi_connect_unix(const char *path) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un sun = {.sun_family = AF_UNIX};
+    snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0) {
+        if (fd >= 0) close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 int fcgi_connect(void) { return connect_port(atoi(harness_env("LITESET_TEST_FCGI_PORT"))); }

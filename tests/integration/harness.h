@@ -41,6 +41,7 @@ int http_header_index(const http_response_t *r, const char *name);
 
 /* Raw FastCGI. */
 int fcgi_connect(void); /* to LITESET_TEST_FCGI_PORT; -1 on failure */
+int fcgi_connect_unix(const char *path);
 void fcgi_send_all(int fd, const void *buf, size_t len);
 /* Appends a BEGIN_REQUEST, PARAMS (name/value pairs, NULL-terminated list
  * alternating names and values) and the end of params to out. */

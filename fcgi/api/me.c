@@ -1,0 +1,91 @@
+/* Superset's CurrentUserRestApi: GET /api/v1/me/ and /api/v1/me/roles/.
+ * No permission check; only the session user counts (a bearer token alone
+ * gets 401, as in the reference). */
+#include <string.h>
+
+#include "domain/security.h"
+#include "fcgi/api/api.h"
+#include "fcgi/app.h"
+#include "fcgi/auth.h"
+#include "fcgi/errors.h"
+
+static sec_user_t *session_user(request_t *req) {
+    sec_user_t *u = auth_current_user(req);
+    if (!u || u->is_guest) {
+        error_fab(req, 401, "Not authorized");
+        return NULL;
+    }
+    return u;
+}
+
+static json_t *login_count(const sec_user_t *u) {
+    return u->login_count < 0 ? json_null() : json_integer(u->login_count);
+}
+
+static void get_me(request_t *req) {
+    sec_user_t *u = session_user(req);
+    if (!u) return;
+    json_t *r = json_pack("{s:I,s:s,s:s,s:s,s:s,s:b,s:b,s:o}", "id", (json_int_t)u->id, "username", u->username,
+                          "email", u->email, "first_name", u->first_name, "last_name", u->last_name, "is_active",
+                          u->active, "is_anonymous", 0, "login_count", login_count(u));
+    resp_json(req, 200, json_pack("{s:o}", "result", r), JSON_FLASK);
+}
+
+/* Python's datetime.isoformat(): microseconds only when non-zero. */
+static json_t *iso(request_t *req, const char *ts) {
+    if (!ts) return json_null();
+    size_t n = strlen(ts);
+    if (n > 7 && !strcmp(ts + n - 7, ".000000")) return json_string(arena_strndup(req->arena, ts, n - 7));
+    return json_string(ts);
+}
+
+typedef struct perms_ctx {
+    json_t *pairs;      /* [[perm, view], ...] of one role */
+    json_t *datasource; /* object used as a set */
+    json_t *database;
+} perms_ctx_t;
+
+static void collect(void *ud, const char *perm, const char *view) {
+    perms_ctx_t *c = ud;
+    json_array_append_new(c->pairs, json_pack("[s,s]", perm, view));
+    if (!strcmp(perm, "datasource_access")) json_object_set_new(c->datasource, view, json_true());
+    if (!strcmp(perm, "database_access")) json_object_set_new(c->database, view, json_true());
+}
+
+static json_t *keys_of(json_t *set) {
+    json_t *list = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(set, k, v) json_array_append_new(list, json_string(k));
+    return list;
+}
+
+static void get_my_roles(request_t *req) {
+    sec_user_t *u = session_user(req);
+    if (!u) return;
+    security_t *sec = app_security(req->app);
+    json_t *roles = json_object();
+    perms_ctx_t c = {.datasource = json_object(), .database = json_object()};
+    for (int i = 0; i < u->nroles; i++) {
+        c.pairs = json_array();
+        security_role_foreach(sec, u->roles[i].id, collect, &c);
+        json_object_set_new(roles, u->roles[i].name, c.pairs);
+    }
+    json_t *perms = json_object();
+    if (json_object_size(c.datasource)) json_object_set_new(perms, "datasource_access", keys_of(c.datasource));
+    if (json_object_size(c.database)) json_object_set_new(perms, "database_access", keys_of(c.database));
+    json_decref(c.datasource);
+    json_decref(c.database);
+    json_t *r = json_pack("{s:s,s:s,s:s,s:I,s:b,s:b,s:o,s:s,s:o,s:o,s:o}", "username", u->username, "firstName",
+                          u->first_name, "lastName", u->last_name, "userId", (json_int_t)u->id, "isActive", u->active,
+                          "isAnonymous", 0, "createdOn", iso(req, u->created_on), "email", u->email, "loginCount",
+                          login_count(u), "roles", roles, "permissions", perms);
+    resp_json(req, 200, json_pack("{s:o}", "result", r), JSON_FLASK);
+}
+
+static const route_def_t routes[] = {
+    {"GET", "/api/v1/me/", get_me, GUARD_PUBLIC, 0, NULL},
+    {"GET", "/api/v1/me/roles/", get_my_roles, GUARD_PUBLIC, 0, NULL},
+};
+
+const route_table_t me_routes = {routes, sizeof routes / sizeof routes[0], NULL};
