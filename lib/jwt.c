@@ -54,7 +54,10 @@ typedef struct jwt_parts {
     size_t sig_len;
 } jwt_parts_t;
 
-static const char *json_error(arena_t *a, const char *what, const unsigned char *text, size_t len, json_t **out) {
+/* JSON object from header/payload bytes (arena-owned) into *out, or PyJWT's
+ * "Invalid <what> string: ..." (the text after the colon is jansson's, not
+ * Python's, except for "must be a json object"). */
+static const char *parse_object(arena_t *a, const char *what, const unsigned char *text, size_t len, json_t **out) {
     const char *err = NULL;
     json_t *j = json_parse_arena(a, (const char *)text, len, JSON_DECODE_ANY, &err);
     if (!j) return arena_sprintf(a, "Invalid %s string: %s", what, err);
@@ -74,7 +77,7 @@ static const char *load_parts(arena_t *a, const char *token, jwt_parts_t *p) {
     size_t header_len = 0;
     unsigned char *header = signer_b64_decode_arena(a, token, (size_t)(first - token), &header_len);
     if (!header) return "Invalid header padding";
-    const char *err = json_error(a, "header", header, header_len, &p->header);
+    const char *err = parse_object(a, "header", header, header_len, &p->header);
     if (err) return err;
 
     p->payload = signer_b64_decode_arena(a, first + 1, (size_t)(last - first - 1), &p->payload_len);
@@ -88,7 +91,7 @@ static const char *load_parts(arena_t *a, const char *token, jwt_parts_t *p) {
  * then get_unverified_header. */
 static const char *fjwt_precheck(arena_t *a, const jwt_parts_t *p) {
     json_t *payload = NULL;
-    const char *err = json_error(a, "payload", p->payload, p->payload_len, &payload);
+    const char *err = parse_object(a, "payload", p->payload, p->payload_len, &payload);
     if (err) return err;
     json_t *kid = json_object_get(p->header, "kid");
     if (kid && !json_is_string(kid)) return "Key ID header parameter must be a string";
@@ -255,7 +258,7 @@ jwt_status_t jwt_decode(arena_t *a, const char *token, const jwt_verify_opts_t *
     if (!err && opts->flask_jwt_extended) err = fjwt_precheck(a, &p);
     if (!err) err = verify_signature(&p, opts);
     json_t *payload = NULL;
-    if (!err) err = json_error(a, "payload", p.payload, p.payload_len, &payload);
+    if (!err) err = parse_object(a, "payload", p.payload, p.payload_len, &payload);
     if (err) return fail(msg, err);
 
     jwt_status_t st = validate_claims(payload, opts, msg);

@@ -1,7 +1,8 @@
 /* Werkzeug 3.1 password hashes (check_password_hash / generate_password_hash);
  * see password.h. Stored form "<method>$<salt>$<hex>", split at the first two
  * '$'; the salt is used as its text bytes. Values werkzeug would raise on
- * (and absurd cost parameters) give PW_UNSUPPORTED without hashing. */
+ * (and absurd cost parameters) give PW_UNSUPPORTED without hashing; a value
+ * without two '$' (e.g. "" for OAuth users) is a plain mismatch, as there. */
 #include "lib/password.h"
 
 #include <stdint.h>
@@ -165,7 +166,7 @@ pw_result_t password_check(const char *stored, const char *password) {
     if (!stored || !password) return PW_UNSUPPORTED;
     const char *d1 = strchr(stored, '$');
     const char *d2 = d1 ? strchr(d1 + 1, '$') : NULL;
-    if (!d2) return PW_UNSUPPORTED;
+    if (!d2) return PW_MISMATCH; /* werkzeug returns False here, it does not raise */
     const char *hashval = d2 + 1;
     for (const char *c = hashval; *c; c++)
         if ((unsigned char)*c >= 0x80) return PW_UNSUPPORTED; /* compare_digest raises on non-ASCII str */

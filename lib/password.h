@@ -8,11 +8,12 @@
 typedef enum {
     PW_MATCH = 0,
     PW_MISMATCH,
-    PW_UNSUPPORTED, /* malformed value, NULL, or a method werkzeug 3.1 would raise on */
+    PW_UNSUPPORTED, /* NULL, or a value werkzeug 3.1 would raise on (see password_check) */
 } pw_result_t;
 
-/* PW_UNSUPPORTED without hashing for: NULL arguments; fewer than two '$'
- * (werkzeug returns False there); methods other than scrypt[:n:r:p] and
+/* PW_MISMATCH for a value with fewer than two '$' (werkzeug returns False,
+ * e.g. for the empty password of OAuth/LDAP users). PW_UNSUPPORTED, without
+ * hashing, for: NULL arguments; methods other than scrypt[:n:r:p] and
  * pbkdf2[:hash[:iterations]] (legacy plain/sha256/md5 forms); scrypt with
  * other than 0 or 3 parameters, n not a power of two > 1, r or p < 1 or
  * 132*n*r*p > 1 GiB, or parameters OpenSSL refuses under werkzeug's maxmem

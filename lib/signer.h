@@ -22,15 +22,16 @@ typedef struct signer {
 
 typedef enum {
     SIGNER_OK = 0,
-    SIGNER_MALFORMED,     /* not three parts, bad base64, bad zlib */
-    SIGNER_BAD_SIGNATURE,
+    SIGNER_MALFORMED,     /* no or bad timestamp, bad base64, bad zlib, over the inflate cap */
+    SIGNER_BAD_SIGNATURE, /* also: no '.' at all. Callers treat both as "invalid" */
     SIGNER_EXPIRED,       /* older than max_age */
     SIGNER_FUTURE,        /* timestamp after now */
 } signer_status_t;
 
 void signer_init(signer_t *s, signer_kdf_t kdf, const char *secret, size_t secret_len, const char *salt);
 
-/* Signs json (len bytes) at time now. Result on the arena, NUL-terminated. */
+/* Signs json (len bytes) at time now (>= 0; negative counts as 0). Result on
+ * the arena, NUL-terminated; NULL only for an absurd len. */
 char *signer_dumps(arena_t *a, const signer_t *s, const char *json, size_t len, int64_t now);
 
 /* Verifies token and returns the JSON text (arena, NUL-terminated) in *json.

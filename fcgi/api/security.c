@@ -1,6 +1,7 @@
 /* Flask-AppBuilder's SecurityApi (JWT login and refresh) and Superset's
  * SecurityRestApi csrf_token, under /api/v1/security. Login and refresh are
  * CSRF-exempt (FAB blueprint); csrf_token needs can_read on SecurityRestApi. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -188,10 +189,178 @@ static void csrf_token(request_t *req) {
     resp_json(req, 200, json_pack("{s:s}", "result", auth_csrf_token(req)), JSON_FLASK);
 }
 
+/* ---- guest tokens (embedded dashboards) ---- */
+
+static bool is_string_field(json_t *obj, const char *key, json_t *errs, bool required) {
+    json_t *v = json_object_get(obj, key);
+    if (!v) {
+        if (required) add_error(errs, key, "Missing data for required field.");
+        return false;
+    }
+    if (json_is_null(v)) {
+        add_error(errs, key, "Field may not be null.");
+        return false;
+    }
+    if (!json_is_string(v)) {
+        add_error(errs, key, "Not a valid string.");
+        return false;
+    }
+    return true;
+}
+
+static void set_nested(json_t *errors, const char *field, size_t index, json_t *item_errors) {
+    if (!json_object_size(item_errors)) {
+        json_decref(item_errors);
+        return;
+    }
+    json_t *f = json_object_get(errors, field);
+    if (!f) {
+        f = json_object();
+        json_object_set_new(errors, field, f);
+    }
+    char k[24];
+    snprintf(k, sizeof k, "%zu", index);
+    json_object_set_new(f, k, item_errors);
+}
+
+/* GuestTokenCreateSchema (unknown keys ignored at every level). Builds the
+ * claim values into *user, *resources, *rls on success. */
+static json_t *validate_guest(json_t *body, json_t **user, json_t **resources, json_t **rls) {
+    json_t *errors = json_object();
+    if (!json_is_object(body)) {
+        add_error(errors, "_schema", "Invalid input type.");
+        return errors;
+    }
+    json_t *u = json_object_get(body, "user");
+    *user = json_object();
+    if (json_is_object(u)) {
+        json_t *ue = json_object();
+        static const char *const keys[] = {"username", "first_name", "last_name"};
+        for (size_t i = 0; i < 3; i++)
+            if (is_string_field(u, keys[i], ue, false))
+                json_object_set(*user, keys[i], json_object_get(u, keys[i]));
+        if (json_object_size(ue)) json_object_set_new(errors, "user", ue);
+        else json_decref(ue);
+    } else if (u) {
+        add_error(errors, "user", json_is_null(u) ? "Field may not be null." : "Invalid input type.");
+    }
+    json_t *res = json_object_get(body, "resources");
+    *resources = json_array();
+    if (!res) add_error(errors, "resources", "Missing data for required field.");
+    else if (!json_is_array(res)) add_error(errors, "resources", "Not a valid list.");
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_is_array(res) ? res : NULL, i, item) {
+        json_t *ie = json_object();
+        if (!json_is_object(item)) {
+            add_error(ie, "_schema", "Invalid input type.");
+        } else {
+            json_t *type = json_object_get(item, "type");
+            if (!type) add_error(ie, "type", "Missing data for required field.");
+            else if (!json_is_string(type) || strcmp(json_string_value(type), "dashboard"))
+                add_error(ie, "type", "Must be one of: dashboard.");
+            if (is_string_field(item, "id", ie, true) && json_object_size(ie) == 0)
+                json_array_append_new(*resources, json_pack("{s:s,s:O}", "type", "dashboard", "id",
+                                                            json_object_get(item, "id")));
+        }
+        set_nested(errors, "resources", i, ie);
+    }
+    json_t *rl = json_object_get(body, "rls");
+    *rls = json_array();
+    if (!rl) add_error(errors, "rls", "Missing data for required field.");
+    else if (!json_is_array(rl)) add_error(errors, "rls", "Not a valid list.");
+    json_array_foreach(json_is_array(rl) ? rl : NULL, i, item) {
+        json_t *ie = json_object();
+        json_t *rule = json_object();
+        if (!json_is_object(item)) {
+            add_error(ie, "_schema", "Invalid input type.");
+        } else {
+            json_t *ds = json_object_get(item, "dataset");
+            if (json_is_integer(ds)) {
+                json_object_set(rule, "dataset", ds);
+            } else if (json_is_string(ds) && *json_string_value(ds) &&
+                       strspn(json_string_value(ds), "0123456789") == strlen(json_string_value(ds))) {
+                json_object_set_new(rule, "dataset", json_integer(strtoll(json_string_value(ds), NULL, 10)));
+            } else if (ds) {
+                add_error(ie, "dataset", json_is_null(ds) ? "Field may not be null." : "Not a valid integer.");
+            }
+            if (is_string_field(item, "clause", ie, true)) json_object_set(rule, "clause", json_object_get(item, "clause"));
+        }
+        if (json_object_size(ie) == 0) json_array_append(*rls, rule);
+        json_decref(rule);
+        set_nested(errors, "rls", i, ie);
+    }
+    if (json_object_size(errors) == 0) {
+        json_decref(errors);
+        return NULL;
+    }
+    json_decref(*user);
+    json_decref(*resources);
+    json_decref(*rls);
+    *user = *resources = *rls = NULL;
+    return errors;
+}
+
+/* A resource id names a dashboard (id, UUID or slug) or an embedded dashboard UUID. */
+static bool dashboard_exists(request_t *req, const char *id, bool *db_error) {
+    pg_error_t err;
+    const char *sql =
+        "SELECT 1 FROM dashboards WHERE (CASE WHEN $1 ~ '^[0-9]{1,9}$' THEN id = $1::int ELSE false END)"
+        " OR uuid::text = lower($1) OR slug = $1"
+        " UNION ALL SELECT 1 FROM embedded_dashboards WHERE uuid::text = lower($1) LIMIT 1";
+    pg_result_t *r = pg_query_prepared(app_pg(req->app), req->arena, &err, "guest_resource", sql, 1, &id);
+    *db_error = r == NULL;
+    return r && pg_nrows(r) > 0;
+}
+
+static void guest_token(request_t *req) {
+    json_t *body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL);
+    if (!body) {
+        error_http_desc(req, 400, "The browser (or proxy) sent a request that this server could not understand.");
+        return;
+    }
+    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, body);
+    json_t *user, *resources, *rls;
+    json_t *errors = validate_guest(body, &user, &resources, &rls);
+    if (errors) {
+        resp_json(req, 400, json_pack("{s:o}", "message", errors), JSON_FLASK);
+        return;
+    }
+    json_t *claims = json_object();
+    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, claims);
+    json_object_set_new(claims, "user", user);
+    json_object_set_new(claims, "resources", resources);
+    json_object_set_new(claims, "rls_rules", rls);
+    size_t i;
+    json_t *res;
+    json_array_foreach(resources, i, res) {
+        bool db_error;
+        if (!dashboard_exists(req, json_string_value(json_object_get(res, "id")), &db_error)) {
+            if (db_error) error_fab(req, 500, "Fatal error");
+            else error_fab(req, 400, "EmbeddedDashboard not found.");
+            return;
+        }
+    }
+    double now = ev_time();
+    const char *aud = config_str(req->cfg, "GUEST_TOKEN_JWT_AUDIENCE", NULL);
+    if (!aud) aud = config_str(req->cfg, "WEBDRIVER_BASEURL", "http://0.0.0.0:8080/");
+    json_object_set_new(claims, "iat", json_real(now));
+    json_object_set_new(claims, "exp", json_real(now + config_real(req->cfg, "GUEST_TOKEN_JWT_EXP_SECONDS", 300)));
+    json_object_set_new(claims, "aud", json_string(aud));
+    json_object_set_new(claims, "type", json_string("guest"));
+    size_t len;
+    const char *payload = json_dump_arena(req->arena, claims, JSON_PY_COMPACT, &len);
+    const char *secret = config_str(req->cfg, "GUEST_TOKEN_JWT_SECRET", "");
+    char *token = jwt_encode(req->arena, config_str(req->cfg, "GUEST_TOKEN_JWT_ALGO", "HS256"), secret,
+                             strlen(secret), payload);
+    resp_json(req, 200, json_pack("{s:s}", "token", token), JSON_FLASK);
+}
+
 static const route_def_t routes[] = {
     {"POST", "/api/v1/security/login", login, GUARD_PUBLIC, ROUTE_CSRF_EXEMPT, NULL},
     {"POST", "/api/v1/security/refresh", refresh, GUARD_PUBLIC, ROUTE_CSRF_EXEMPT, NULL},
     {"GET", "/api/v1/security/csrf_token/", csrf_token, GUARD("can_read", "SecurityRestApi"), 0, NULL},
+    {"POST", "/api/v1/security/guest_token/", guest_token, GUARD("can_grant_guest_token", "SecurityRestApi"), 0, NULL},
 };
 
 const route_table_t security_routes = {routes, sizeof routes / sizeof routes[0], NULL};

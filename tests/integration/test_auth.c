@@ -175,7 +175,8 @@ static void bearer_csrf(char **cookie, char **token) {
     cr_assert_eq(r->status, 200, "%s", r->body);
     json_t *j = json_loads(r->body, 0, NULL);
     *token = strdup(json_string_value(json_object_get(j, "result")));
-    cr_assert(!strncmp(*token, "Ij", 2));
+    /* b64u of a JSON string: starts with "I" (the quote), then payload.ts.sig */
+    cr_assert((*token)[0] == 'I' && strchr(*token, '.') && strchr(strchr(*token, '.') + 1, '.'), "%s", *token);
     *cookie = session_cookie(r);
     cr_assert(*cookie, "csrf_token must set the session cookie");
     json_decref(j);

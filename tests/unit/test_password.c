@@ -115,9 +115,6 @@ Test(password, digest_comparison) {
 
 Test(password, unsupported_values) {
     static const char *bad[] = {
-        "",
-        "nodollar",
-        "one$dollar",
         "plain$$admin",
         "sha256$salt$0c60c80f961f0e71f3a9b524af6012062fe037a6",
         "md5$$21232f297a57a5a743894a0e4a801fc3",
@@ -151,6 +148,16 @@ Test(password, unsupported_values) {
         cr_assert_eq(password_check(bad[i], "password"), PW_UNSUPPORTED, "case %zu: %s", i, bad[i]);
     cr_assert_eq(password_check(NULL, "password"), PW_UNSUPPORTED);
     cr_assert_eq(password_check("pbkdf2:sha1:1$salt$0c60c80f961f0e71f3a9b524af6012062fe037a6", NULL), PW_UNSUPPORTED);
+}
+
+/* werkzeug's check_password_hash returns False (no exception) when the value
+ * does not split into three parts: "" is what OAuth/LDAP users have. */
+Test(password, fewer_than_two_dollars_is_a_mismatch) {
+    static const char *values[] = {"", "nodollar", "one$dollar", "scrypt:32768:8:1$salt"};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        cr_assert_eq(password_check(values[i], "password"), PW_MISMATCH, "case %zu", i);
+        cr_assert_eq(password_check(values[i], ""), PW_MISMATCH, "case %zu", i);
+    }
 }
 
 /* Hostile cost parameters are refused without running the KDF. */
