@@ -8,6 +8,7 @@
 
 #include "fcgi/api/api.h"
 #include "fcgi/auth.h"
+#include "fcgi/model_rest.h"
 #include "fcgi/session.h"
 #include "fcgi/middleware.h"
 #include "lib/crypto.h"
@@ -36,6 +37,9 @@ struct app {
     pg_pool_t *pg;
     redis_client_t *redis;
     security_t *security;
+    route_def_t **model_routes;  /* generated per resource, owned here */
+    size_t *model_route_counts;
+    size_t n_model_tables;
 };
 
 /* Reads a whole small file (startup/reload only, never per request). */
@@ -65,8 +69,30 @@ static void pages_load(error_pages_t *p, const config_t *cfg) {
     p->html_500 = slurp(path, &p->len_500);
 }
 
-static router_t *build_router(const config_t *cfg, const char **err) {
+static void model_routes_build(app_t *app) {
+    size_t n = 0;
+    while (model_resources[n]) n++;
+    app->n_model_tables = n;
+    app->model_routes = xcalloc(n ? n : 1, sizeof *app->model_routes);
+    app->model_route_counts = xcalloc(n ? n : 1, sizeof *app->model_route_counts);
+    for (size_t i = 0; i < n; i++) app->model_routes[i] = model_rest_routes(model_resources[i], &app->model_route_counts[i]);
+}
+
+static void model_routes_free(app_t *app) {
+    for (size_t i = 0; i < app->n_model_tables; i++)
+        model_rest_free_routes(app->model_routes[i], app->model_route_counts[i]);
+    free(app->model_routes);
+    free(app->model_route_counts);
+}
+
+static router_t *build_router(const app_t *app, const config_t *cfg, const char **err) {
     router_t *r = router_new();
+    for (size_t i = 0; i < app->n_model_tables; i++) {
+        if (!router_add_table(r, app->model_routes[i], app->model_route_counts[i], err)) {
+            router_free(r);
+            return NULL;
+        }
+    }
     for (size_t i = 0; i < sizeof route_tables / sizeof route_tables[0]; i++) {
         const route_table_t *t = route_tables[i];
         if (t->enabled_by && !config_bool(cfg, t->enabled_by, false)) continue;
@@ -82,8 +108,10 @@ app_t *app_new(struct ev_loop *loop, config_t *cfg, const char **err) {
     app_t *app = xcalloc(1, sizeof *app);
     app->loop = loop;
     app->cfg = cfg;
-    app->router = build_router(cfg, err);
+    model_routes_build(app);
+    app->router = build_router(app, cfg, err);
     if (!app->router) {
+        model_routes_free(app);
         config_free(cfg);
         free(app);
         return NULL;
@@ -116,6 +144,7 @@ void app_free(app_t *app) {
     pg_pool_free(app->pg);
     redis_client_free(app->redis);
     router_free(app->router);
+    model_routes_free(app);
     free(app->pages.html_404);
     free(app->pages.html_500);
     config_free(app->cfg);
@@ -124,7 +153,7 @@ void app_free(app_t *app) {
 
 void app_reload(app_t *app, config_t *cfg) {
     const char *err = NULL;
-    router_t *r = build_router(cfg, &err);
+    router_t *r = build_router(app, cfg, &err);
     if (!r) {
         log_error("reload refused: %s", err);
         config_free(cfg);

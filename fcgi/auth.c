@@ -336,6 +336,7 @@ sec_user_t *auth_bearer_user(request_t *req, bool want_refresh, int64_t *sub_out
         .key_len = klen,
         .now = now_s(),
         .audience = config_str(req->cfg, "JWT_DECODE_AUDIENCE", NULL),
+        .flask_jwt_extended = true, /* aud is only checked when an audience is configured */
     };
     json_t *claims = NULL;
     const char *msg = NULL;

@@ -123,3 +123,28 @@ Test(lifecycle, sighup_reloads_settings, .timeout = 30) {
     free(big);
     stop();
 }
+
+Test(lifecycle, request_timeout_answers_504, .timeout = 30) {
+    start("LITESET_REQUEST_TIMEOUT = 0.5");
+    int fd = fcgi_connect_unix(g_sock);
+    cr_assert_geq(fd, 0);
+    double t0 = harness_now();
+    send_request(fd, 1, "/api/v1/_liteset/sleep", "seconds=5", NULL);
+    uint16_t ids[] = {1};
+    fcgi_reply_t rep[1];
+    bool eof;
+    cr_assert_eq(fcgi_read_replies(fd, ids, rep, 1, 5, &eof), 1);
+    double took = harness_now() - t0;
+    cr_assert(strstr(rep[0].stdout_data, "Status: 504 GATEWAY TIMEOUT"), "%s", rep[0].stdout_data);
+    cr_assert(strstr(rep[0].stdout_data, "504 Gateway Timeout: The connection to an upstream server timed out."));
+    cr_assert_lt(took, 2.0, "the timeout must cut the 5 s query short (took %.2f s)", took);
+    fcgi_reply_free(&rep[0]);
+    /* the worker is still healthy */
+    send_request(fd, 2, "/health", "", NULL);
+    ids[0] = 2;
+    cr_assert_eq(fcgi_read_replies(fd, ids, rep, 1, 5, &eof), 1);
+    cr_assert(strstr(rep[0].stdout_data, "Status: 200 OK"));
+    fcgi_reply_free(&rep[0]);
+    close(fd);
+    stop();
+}

@@ -1,0 +1,11 @@
+/* The resources served by the generic model engine. */
+#include "fcgi/model_rest.h"
+
+extern const resource_t security_users_resource, security_roles_resource, security_permissions_resource,
+    security_view_menus_resource, security_pvms_resource, security_groups_resource;
+
+const resource_t *const model_resources[] = {
+    &security_users_resource,       &security_roles_resource, &security_permissions_resource,
+    &security_view_menus_resource,  &security_pvms_resource,  &security_groups_resource,
+    NULL,
+};

@@ -1,0 +1,73 @@
+/* The generic model REST engine (Flask-AppBuilder ModelRestApi semantics):
+ * a resource is declared once as data — its model, route base, permission
+ * names, column sets and titles — and the engine serves GET list (rison `q`
+ * with columns, keys, filters, order, paging), GET item, _info, POST, PUT and
+ * DELETE for it, with the reference's response keys and error bodies.
+ *
+ * Resource-specific rules (validation of writes, derived columns) plug in
+ * through the hooks. Declarations are static; the engine allocates only on
+ * request arenas, plus the generated route tables (owned by the caller of
+ * model_rest_routes). */
+#ifndef LITESET_FCGI_MODEL_REST_H
+#define LITESET_FCGI_MODEL_REST_H
+
+#include <jansson.h>
+
+#include "fcgi/request.h"
+#include "fcgi/router.h"
+#include "persistence/model.h"
+#include "persistence/pg.h"
+
+typedef struct resource resource_t;
+
+typedef struct column_label {
+    const char *col;
+    const char *label;
+} column_label_t;
+
+/* Write hook: validates the JSON body (already checked to be an object) and
+ * turns it into column values. Returns NULL when valid, else the
+ * {"field": ["message"]} object (caller owns). */
+typedef json_t *(*resource_validate_fn)(request_t *req, const resource_t *res, json_t *body, bool is_post);
+/* Runs after a successful insert/update inside the same transaction (e.g.
+ * password hashing, link tables). false = roll back with *error set. */
+typedef bool (*resource_after_write_fn)(request_t *req, const resource_t *res, pg_conn_t *c, int64_t id,
+                                        json_t *body, const char **error);
+
+struct resource {
+    const char *base;          /* "/api/v1/security/users" */
+    const model_t *model;
+    const char *view_menu;     /* class_permission_name, e.g. "User" */
+    /* Permission names per generic endpoint; NULL = endpoint not exposed. */
+    const char *perm_list, *perm_get, *perm_info, *perm_post, *perm_put, *perm_delete;
+    /* Column sets, NULL-terminated. */
+    const char *const *list_columns;
+    const char *const *show_columns;
+    const char *const *add_columns;
+    const char *const *edit_columns;
+    const char *const *search_columns;
+    const char *const *order_columns;
+    const char *base_order;    /* column, or NULL */
+    bool base_order_desc;
+    int page_size;             /* default 20 */
+    int max_page_size;         /* default 100 */
+    unsigned route_flags;      /* ROUTE_CSRF_EXEMPT for FAB's own APIs */
+    const column_label_t *labels; /* explicit labels, {NULL} terminated, may be NULL */
+    resource_validate_fn validate;
+    resource_after_write_fn after_write;
+    bool post_returns_id_only;    /* FAB UserApi answers 201 {"id": N} */
+};
+
+/* Route definitions for a resource (heap array, caller frees with free()). */
+route_def_t *model_rest_routes(const resource_t *res, size_t *n);
+void model_rest_free_routes(route_def_t *routes, size_t n);
+
+/* FAB label of a column ("changed_by.first_name" -> "Changed By First Name"). */
+char *model_rest_label(arena_t *a, const resource_t *res, const char *col);
+
+/* The resource whose base prefixes the request path (for the generic handlers). */
+const resource_t *model_rest_find(const char *path);
+/* Registry of resources served by the engine (NULL-terminated). */
+extern const resource_t *const model_resources[];
+
+#endif

@@ -1,0 +1,61 @@
+/* Declarative description of a metadata table for the generic model engine:
+ * its columns with types, its relations (many-to-one through a foreign key,
+ * many-to-many through a link table), and how a row prints as text. A
+ * resource (fcgi/model_rest.h) is built on one model.
+ *
+ * Declarations are static const tables; nothing here is allocated. */
+#ifndef LITESET_PERSISTENCE_MODEL_H
+#define LITESET_PERSISTENCE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum {
+    COL_INT,
+    COL_FLOAT,
+    COL_STRING,   /* varchar(n): max_len = n */
+    COL_TEXT,
+    COL_BOOL,
+    COL_DATETIME, /* timestamp without time zone, ISO without zone */
+    COL_DATE,
+    COL_UUID,
+    COL_ENUM,     /* text-valued enum */
+} col_type_t;
+
+typedef struct model_col {
+    const char *name;  /* attribute name in the API and SQL column name */
+    col_type_t type;
+    int max_len;       /* COL_STRING length, 0 = unlimited */
+    bool nullable;
+    bool unique;
+} model_col_t;
+
+typedef struct model model_t;
+
+typedef enum { REL_MANY_TO_ONE, REL_MANY_TO_MANY } rel_kind_t;
+
+typedef struct model_rel {
+    const char *name;        /* attribute name, e.g. "roles", "created_by" */
+    rel_kind_t kind;
+    const model_t *target;
+    const char *fk;          /* many-to-one: FK column of this table */
+    const char *link_table;  /* many-to-many: link table and its two FK columns */
+    const char *link_self;
+    const char *link_other;
+    const char *link_seq;    /* sequence for the link table's id, or NULL (serial/default) */
+} model_rel_t;
+
+struct model {
+    const char *table;
+    const char *pk;          /* integer primary key column */
+    const char *id_seq;      /* explicit sequence for new ids (FAB ab_* tables), or NULL */
+    const char *name;        /* model class name, for titles ("User") */
+    const model_col_t *cols; /* NULL-name terminated */
+    const model_rel_t *rels; /* NULL-name terminated, may be NULL */
+    const char *str_sql;     /* SQL expression (alias t) printing a row like str(row) */
+};
+
+const model_col_t *model_col(const model_t *m, const char *name);
+const model_rel_t *model_rel(const model_t *m, const char *name);
+
+#endif

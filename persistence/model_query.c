@@ -1,0 +1,389 @@
+/* SQL building for the generic model engine; see model_query.h. */
+#include "persistence/model_query.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- identifiers and values ---- */
+
+/* Declared identifiers are plain snake_case; quote them anyway so a keyword
+ * (e.g. "position") can never break the statement. */
+static const char *qi(arena_t *a, const char *ident) { return arena_sprintf(a, "\"%s\"", ident); }
+
+void mq_init(model_query_t *q, arena_t *a, const model_t *m) {
+    memset(q, 0, sizeof *q);
+    q->arena = a;
+    q->model = m;
+    q->limit = -1;
+    strbuf_init_arena(&q->where, a, 256);
+}
+
+const char *mq_param(model_query_t *q, const char *value) {
+    if (q->nparams == MQ_MAX_PARAMS) return "NULL"; /* bounded by the filter count check upstream */
+    q->params[q->nparams++] = value;
+    return arena_sprintf(q->arena, "$%d", q->nparams);
+}
+
+void mq_where(model_query_t *q, const char *cond) {
+    strbuf_puts(&q->where, q->where.len ? " AND (" : "(");
+    strbuf_puts(&q->where, cond);
+    strbuf_putc(&q->where, ')');
+}
+
+/* How a column of the given type appears in JSON: FAB/marshmallow formats. */
+static const char *json_value_sql(arena_t *a, const char *expr, col_type_t type) {
+    switch (type) {
+    case COL_DATETIME:
+        return arena_sprintf(a,
+                             "CASE WHEN %s IS NULL THEN NULL WHEN extract(microseconds FROM %s)::bigint %% 1000000 = 0"
+                             " THEN to_char(%s, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+                             " ELSE to_char(%s, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') END",
+                             expr, expr, expr, expr);
+    case COL_DATE: return arena_sprintf(a, "to_char(%s, 'YYYY-MM-DD')", expr);
+    case COL_UUID: return arena_sprintf(a, "%s::text", expr);
+    default: return expr;
+    }
+}
+
+/* ---- operators ---- */
+
+static const char *const OPS_M2O[] = {"rel_o_m", "nrel_o_m", NULL};
+static const char *const OPS_M2M[] = {"rel_m_m", NULL};
+static const char *const OPS_TEXT[] = {"sw", "ew", "ct", "eq", "nsw", "new", "nct", "neq", "in", "not_in", NULL};
+static const char *const OPS_NUMBER[] = {"eq", "gt", "lt", "neq", "in", "not_in", NULL};
+static const char *const OPS_DATE[] = {"eq", "gt", "lt", "neq", NULL};
+static const char *const OPS_EQ[] = {"eq", "neq", NULL};
+
+static const char *const FAB_OPERATORS[] = {"eq", "neq", "gt", "lt", "sw", "nsw", "ew", "new", "ct", "nct",
+                                            "in", "not_in", "rel_o_m", "nrel_o_m", "rel_m_m", "eqf", "inf", NULL};
+
+bool mq_is_fab_operator(const char *opr) {
+    for (const char *const *o = FAB_OPERATORS; *o; o++)
+        if (!strcmp(*o, opr)) return true;
+    return false;
+}
+
+static const char *const *ops_for_type(col_type_t t) {
+    switch (t) {
+    case COL_STRING:
+    case COL_TEXT:
+    case COL_UUID: return OPS_TEXT;
+    case COL_INT:
+    case COL_FLOAT: return OPS_NUMBER;
+    case COL_DATETIME:
+    case COL_DATE: return OPS_DATE;
+    case COL_BOOL:
+    case COL_ENUM: return OPS_EQ;
+    }
+    return OPS_EQ;
+}
+
+const char *const *mq_operators_for(const model_t *m, const char *col) {
+    const model_rel_t *r = model_rel(m, col);
+    if (r) return r->kind == REL_MANY_TO_ONE ? OPS_M2O : OPS_M2M;
+    const model_col_t *c = model_col(m, col);
+    return c ? ops_for_type(c->type) : NULL;
+}
+
+static bool offered(const char *const *ops, const char *opr) {
+    for (; ops && *ops; ops++)
+        if (!strcmp(*ops, opr)) return true;
+    return false;
+}
+
+/* Scalar JSON value as text, or NULL for arrays/objects/null. */
+static const char *scalar_text(arena_t *a, const json_t *v) {
+    if (json_is_string(v)) return json_string_value(v);
+    if (json_is_integer(v)) return arena_sprintf(a, "%lld", (long long)json_integer_value(v));
+    if (json_is_real(v)) return arena_sprintf(a, "%.17g", json_real_value(v));
+    if (json_is_true(v)) return "true";
+    if (json_is_false(v)) return "false";
+    return NULL;
+}
+
+/* FAB's set_value_to_type: the value as the column's type, NULL when it
+ * does not coerce (FAB then compares with NULL or skips). */
+static const char *coerce(arena_t *a, col_type_t t, const json_t *v) {
+    const char *s = scalar_text(a, v);
+    if (!s) return NULL;
+    char *end;
+    switch (t) {
+    case COL_INT: {
+        if (json_is_true(v)) return "1";
+        if (json_is_false(v)) return "0";
+        if (json_is_real(v)) return arena_sprintf(a, "%lld", (long long)json_real_value(v));
+        long long x = strtoll(s, &end, 10);
+        while (isspace((unsigned char)*end)) end++;
+        return *s && !*end ? arena_sprintf(a, "%lld", x) : NULL;
+    }
+    case COL_FLOAT: {
+        double d = strtod(s, &end);
+        return *s && !*end ? arena_sprintf(a, "%.17g", d) : NULL;
+    }
+    case COL_BOOL:
+        if (json_is_string(v)) return !strcmp(s, "y") ? "true" : s;
+        return s;
+    case COL_DATETIME:
+    case COL_DATE: {
+        /* lenient: accept what PostgreSQL's timestamp input accepts for ISO-like text */
+        if (!json_is_string(v) || strlen(s) < 4 || !isdigit((unsigned char)s[0])) return NULL;
+        for (const char *p = s; *p; p++)
+            if (!isdigit((unsigned char)*p) && !strchr("-:T .+Z", *p)) return NULL;
+        return s;
+    }
+    default: return s;
+    }
+}
+
+static const char *type_cast(col_type_t t) {
+    switch (t) {
+    case COL_INT: return "::bigint";
+    case COL_FLOAT: return "::float8";
+    case COL_BOOL: return "::boolean";
+    case COL_DATETIME: return "::timestamp";
+    case COL_DATE: return "::date";
+    case COL_UUID: return "::uuid";
+    default: return "";
+    }
+}
+
+static mq_filter_result_t filter_relation(model_query_t *q, const model_rel_t *r, const char *opr, const json_t *v) {
+    const model_t *m = q->model;
+    const model_t *tm = r->target;
+    if (r->kind == REL_MANY_TO_ONE) {
+        const char *id = coerce(q->arena, COL_INT, v);
+        /* an unknown pk compares with NULL: rows whose FK is NULL match */
+        const char *p = id ? mq_param(q, id) : "NULL";
+        const char *target = arena_sprintf(q->arena, "(SELECT x.%s FROM %s x WHERE x.%s = %s::bigint)", qi(q->arena, tm->pk),
+                                           qi(q->arena, tm->table), qi(q->arena, tm->pk), p);
+        const char *fk = arena_sprintf(q->arena, "t.%s", qi(q->arena, r->fk));
+        if (!strcmp(opr, "rel_o_m"))
+            mq_where(q, arena_sprintf(q->arena, "%s IS NOT DISTINCT FROM %s", fk, target));
+        else
+            mq_where(q, arena_sprintf(q->arena, "%s IS DISTINCT FROM %s", fk, target));
+        return MQ_FILTER_OK;
+    }
+    const json_t *vals = v;
+    json_t *single = NULL;
+    if (!json_is_array(v)) vals = single = json_pack("[O]", v);
+    size_t i;
+    const json_t *item;
+    json_array_foreach(vals, i, item) {
+        const char *id = coerce(q->arena, COL_INT, item);
+        if (!id) continue; /* unknown pk: filter skipped */
+        const char *p = mq_param(q, id);
+        mq_where(q, arena_sprintf(q->arena,
+                                  "EXISTS (SELECT 1 FROM %s l WHERE l.%s = t.%s AND l.%s = %s::bigint)"
+                                  " OR NOT EXISTS (SELECT 1 FROM %s x WHERE x.%s = %s::bigint)",
+                                  qi(q->arena, r->link_table), qi(q->arena, r->link_self), qi(q->arena, m->pk),
+                                  qi(q->arena, r->link_other), p, qi(q->arena, tm->table), qi(q->arena, tm->pk), p));
+    }
+    json_decref(single);
+    return MQ_FILTER_OK;
+}
+
+static const struct {
+    const char *opr;
+    const char *fmt; /* %1$s column, %2$s placeholder */
+    const char *pattern; /* how the value becomes an ILIKE pattern, or NULL */
+} pattern_ops[] = {
+    {"sw", "%s ILIKE %s", "%s%%"},          {"nsw", "NOT %s ILIKE %s", "%s%%"},
+    {"ew", "%s ILIKE %s", "%%%s"},          {"new", "NOT %s ILIKE %s", "%%%s"},
+    {"ct", "%s ILIKE %s", "%%%s%%"},        {"nct", "NOT %s ILIKE %s", "%%%s%%"},
+};
+
+static mq_filter_result_t filter_scalar(model_query_t *q, const model_col_t *c, const char *col_sql, const char *opr,
+                                        const json_t *v) {
+    arena_t *a = q->arena;
+    for (size_t i = 0; i < sizeof pattern_ops / sizeof pattern_ops[0]; i++) {
+        if (strcmp(pattern_ops[i].opr, opr)) continue;
+        if (!json_is_string(v)) return MQ_FILTER_BAD_VALUE; /* FAB concatenates strings only */
+        const char *pat = arena_sprintf(a, pattern_ops[i].pattern, json_string_value(v));
+        mq_where(q, arena_sprintf(a, pattern_ops[i].fmt, arena_sprintf(a, "%s::text", col_sql), mq_param(q, pat)));
+        return MQ_FILTER_OK;
+    }
+    if (!strcmp(opr, "in") || !strcmp(opr, "not_in")) {
+        strbuf_t list;
+        strbuf_init_arena(&list, a, 64);
+        const json_t *vals = v;
+        json_t *single = NULL;
+        if (!json_is_array(v)) vals = single = json_pack("[O]", v);
+        size_t i;
+        const json_t *item;
+        json_array_foreach(vals, i, item) {
+            const char *x = coerce(a, c->type, item);
+            if (list.len) strbuf_puts(&list, ", ");
+            strbuf_puts(&list, x ? arena_sprintf(a, "%s%s", mq_param(q, x), type_cast(c->type)) : "NULL");
+        }
+        json_decref(single);
+        if (!list.len) strbuf_puts(&list, "NULL");
+        mq_where(q, arena_sprintf(a, "%s%s IN (%s)", strcmp(opr, "in") ? "NOT " : "", col_sql, list.data));
+        return MQ_FILTER_OK;
+    }
+    const char *x = coerce(a, c->type, v);
+    const char *cast = type_cast(c->type);
+    if (!strcmp(opr, "eq")) {
+        mq_where(q, x ? arena_sprintf(a, "%s = %s%s", col_sql, mq_param(q, x), cast)
+                      : arena_sprintf(a, "%s IS NULL", col_sql));
+        return MQ_FILTER_OK;
+    }
+    if (!strcmp(opr, "neq")) {
+        mq_where(q, x ? arena_sprintf(a, "%s != %s%s", col_sql, mq_param(q, x), cast)
+                      : arena_sprintf(a, "%s IS NOT NULL", col_sql));
+        return MQ_FILTER_OK;
+    }
+    if (!strcmp(opr, "gt") || !strcmp(opr, "lt")) {
+        if (!x) return MQ_FILTER_SKIPPED;
+        mq_where(q, arena_sprintf(a, "%s %s %s%s", col_sql, opr[0] == 'g' ? ">" : "<", mq_param(q, x), cast));
+        return MQ_FILTER_OK;
+    }
+    return MQ_FILTER_BAD_OPERATOR;
+}
+
+mq_filter_result_t mq_filter(model_query_t *q, const char *col, const char *opr, const json_t *value) {
+    const char *const *ops = mq_operators_for(q->model, col);
+    if (!ops) return MQ_FILTER_BAD_COLUMN;
+    if (!offered(ops, opr)) return MQ_FILTER_BAD_OPERATOR;
+    const model_rel_t *r = model_rel(q->model, col);
+    if (r) return filter_relation(q, r, opr, value);
+    const model_col_t *c = model_col(q->model, col);
+    const char *col_sql = arena_sprintf(q->arena, "t.%s", qi(q->arena, c->name));
+    /* A non-`in` filter whose value is an array applies once per element. */
+    if (json_is_array(value) && strcmp(opr, "in") && strcmp(opr, "not_in")) {
+        size_t i;
+        const json_t *item;
+        json_array_foreach(value, i, item) {
+            mq_filter_result_t res = filter_scalar(q, c, col_sql, opr, item);
+            if (res == MQ_FILTER_BAD_VALUE) return res;
+        }
+        return MQ_FILTER_OK;
+    }
+    return filter_scalar(q, c, col_sql, opr, value);
+}
+
+/* ---- columns ---- */
+
+const char *mq_column_sql(model_query_t *q, const char *col) {
+    arena_t *a = q->arena;
+    const char *dot = strchr(col, '.');
+    if (!dot) {
+        const model_col_t *c = model_col(q->model, col);
+        return c ? arena_sprintf(a, "t.%s", qi(a, c->name)) : NULL;
+    }
+    char *rel = arena_strndup(a, col, (size_t)(dot - col));
+    const model_rel_t *r = model_rel(q->model, rel);
+    if (!r || r->kind != REL_MANY_TO_ONE) return NULL;
+    const model_col_t *tc = model_col(r->target, dot + 1);
+    if (!tc) return NULL;
+    return arena_sprintf(a, "(SELECT x.%s FROM %s x WHERE x.%s = t.%s)", qi(a, tc->name), qi(a, r->target->table),
+                         qi(a, r->target->pk), qi(a, r->fk));
+}
+
+bool mq_order_by(model_query_t *q, const char *col, bool desc) {
+    const char *sql = mq_column_sql(q, col);
+    if (!sql) return false;
+    q->order_expr = sql;
+    q->order_desc = desc;
+    return true;
+}
+
+static const char *where_clause(model_query_t *q) {
+    return q->where.len ? arena_sprintf(q->arena, " WHERE %s", q->where.data) : "";
+}
+
+int64_t mq_count(model_query_t *q, pg_pool_t *pg, pg_error_t *err) {
+    const char *sql = arena_sprintf(q->arena, "SELECT count(*) FROM %s t%s", qi(q->arena, q->model->table),
+                                    where_clause(q));
+    pg_result_t *r = pg_query(pg, q->arena, err, sql, q->nparams, q->params);
+    return r ? pg_get_int(r, 0, 0, -1) : -1;
+}
+
+/* json_build_object arguments for the requested columns: plain columns,
+ * "rel.col" groups (one nested object / array per relation), bare
+ * relations (pk or pk list). */
+static const char *object_sql(model_query_t *q, const char *const *cols, size_t n) {
+    arena_t *a = q->arena;
+    const model_t *m = q->model;
+    strbuf_t sb;
+    strbuf_init_arena(&sb, a, 512);
+    bool *done = arena_calloc(a, n ? n : 1, sizeof *done);
+    for (size_t i = 0; i < n; i++) {
+        if (done[i]) continue;
+        const char *col = cols[i];
+        const char *dot = strchr(col, '.');
+        if (sb.len) strbuf_puts(&sb, ", ");
+        if (!dot) {
+            const model_col_t *c = model_col(m, col);
+            const model_rel_t *r = c ? NULL : model_rel(m, col);
+            strbuf_printf(&sb, "'%s', ", col);
+            if (c) {
+                strbuf_puts(&sb, json_value_sql(a, arena_sprintf(a, "t.%s", qi(a, c->name)), c->type));
+            } else if (r && r->kind == REL_MANY_TO_ONE) {
+                strbuf_printf(&sb, "t.%s", qi(a, r->fk));
+            } else if (r) {
+                strbuf_printf(&sb, "(SELECT coalesce(json_agg(l.%s ORDER BY l.%s), '[]'::json) FROM %s l WHERE l.%s = t.%s)",
+                              qi(a, r->link_other), qi(a, r->link_other), qi(a, r->link_table), qi(a, r->link_self),
+                              qi(a, m->pk));
+            } else {
+                strbuf_puts(&sb, "NULL");
+            }
+            continue;
+        }
+        /* gather every requested column of this relation */
+        size_t rlen = (size_t)(dot - col);
+        char *rel = arena_strndup(a, col, rlen);
+        const model_rel_t *r = model_rel(m, rel);
+        strbuf_t inner;
+        strbuf_init_arena(&inner, a, 128);
+        for (size_t j = i; j < n; j++) {
+            if (strncmp(cols[j], col, rlen + 1)) continue;
+            done[j] = true;
+            const model_col_t *tc = r ? model_col(r->target, cols[j] + rlen + 1) : NULL;
+            if (!tc) continue;
+            if (inner.len) strbuf_puts(&inner, ", ");
+            strbuf_printf(&inner, "'%s', %s", tc->name, json_value_sql(a, arena_sprintf(a, "x.%s", qi(a, tc->name)), tc->type));
+        }
+        strbuf_printf(&sb, "'%s', ", rel);
+        if (!r || !inner.len) {
+            strbuf_puts(&sb, "NULL");
+        } else if (r->kind == REL_MANY_TO_ONE) {
+            strbuf_printf(&sb, "(SELECT json_build_object(%s) FROM %s x WHERE x.%s = t.%s)", inner.data,
+                          qi(a, r->target->table), qi(a, r->target->pk), qi(a, r->fk));
+        } else {
+            strbuf_printf(&sb,
+                          "(SELECT coalesce(json_agg(json_build_object(%s) ORDER BY l.%s), '[]'::json) FROM %s l"
+                          " JOIN %s x ON x.%s = l.%s WHERE l.%s = t.%s)",
+                          inner.data, qi(a, r->link_other), qi(a, r->link_table), qi(a, r->target->table),
+                          qi(a, r->target->pk), qi(a, r->link_other), qi(a, r->link_self), qi(a, m->pk));
+        }
+    }
+    return sb.data;
+}
+
+json_t *mq_fetch(model_query_t *q, pg_pool_t *pg, const char *const *cols, size_t ncols, json_t **ids,
+                 pg_error_t *err) {
+    arena_t *a = q->arena;
+    const model_t *m = q->model;
+    strbuf_t sql;
+    strbuf_init_arena(&sql, a, 1024);
+    strbuf_printf(&sql, "SELECT t.%s, json_build_object(%s)::text FROM %s t%s", qi(a, m->pk),
+                  ncols ? object_sql(q, cols, ncols) : "", qi(a, m->table), where_clause(q));
+    if (q->order_expr) {
+        const char *dir = q->order_desc ? "DESC" : "ASC";
+        strbuf_printf(&sql, " ORDER BY %s %s, t.%s %s", q->order_expr, dir, qi(a, m->pk), dir);
+    }
+    if (q->limit >= 0) strbuf_printf(&sql, " LIMIT %lld", (long long)q->limit);
+    if (q->offset) strbuf_printf(&sql, " OFFSET %lld", (long long)q->offset);
+    pg_result_t *r = pg_query(pg, a, err, sql.data, q->nparams, q->params);
+    if (!r) return NULL;
+    json_t *rows = json_array();
+    *ids = json_array();
+    for (int i = 0; i < pg_nrows(r); i++) {
+        json_array_append_new(*ids, json_integer(pg_get_int(r, i, 0, 0)));
+        json_t *row = json_loads(pg_get(r, i, 1), JSON_DECODE_ANY, NULL);
+        json_array_append_new(rows, row ? row : json_object());
+    }
+    return rows;
+}
