@@ -20,6 +20,7 @@ static const route_table_t *const route_tables[] = {
     &security_routes,
     &me_routes,
     &auth_view_routes,
+    &security_role_routes,
 };
 
 typedef struct retired {

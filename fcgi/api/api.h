@@ -17,5 +17,6 @@ extern const route_table_t dev_routes;
 extern const route_table_t security_routes;
 extern const route_table_t me_routes;
 extern const route_table_t auth_view_routes;
+extern const route_table_t security_role_routes;
 
 #endif

@@ -47,9 +47,13 @@ static const model_col_t name_cols[] = {
     {"name", COL_STRING, 64, false, true},
     {NULL, 0, 0, false, false},
 };
+/* Deleting a role removes its rows from every association table, as
+ * SQLAlchemy does for these secondary relationships. */
 static const model_rel_t role_rels[] = {
     {"permissions", REL_MANY_TO_MANY, &m_pvm, NULL, "ab_permission_view_role", "role_id", "permission_view_id",
      "ab_permission_view_role_id_seq"},
+    {"user", REL_MANY_TO_MANY, &m_user, NULL, "ab_user_role", "role_id", "user_id", "ab_user_role_id_seq"},
+    {"groups", REL_MANY_TO_MANY, &m_group, NULL, "ab_group_role", "role_id", "group_id", "ab_group_role_id_seq"},
     {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 static const model_t m_role = {"ab_role", "id", "ab_role_id_seq", "Role", name_cols, role_rels, "t.name"};

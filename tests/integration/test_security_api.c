@@ -211,3 +211,55 @@ Test(security_api, permissions_resources_nested) {
     cr_assert_str_eq(json_string_value(json_object_get(j, "list_title")), "List Permission View");
     json_decref(j);
 }
+
+Test(security_api, role_permissions_users_groups) {
+    int st;
+    json_t *j = call("GET", "/api/v1/security/roles/?q=(filters:!((col:name,opr:eq,value:Gamma)))", NULL, &st);
+    long long gamma = json_integer_value(json_array_get(json_object_get(j, "ids"), 0));
+    json_decref(j);
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/security/roles/%lld/permissions/", gamma);
+    j = call("GET", path, NULL, &st);
+    cr_assert_eq(st, 200);
+    json_t *list = json_object_get(j, "result");
+    cr_assert_eq(json_array_size(list), 88, "Gamma holds the reference's 88 grants, got %zu", json_array_size(list));
+    json_t *first = json_array_get(list, 0);
+    cr_assert(json_is_integer(json_object_get(first, "id")) && json_is_string(json_object_get(first, "permission_name")) &&
+              json_is_string(json_object_get(first, "view_menu_name")));
+    long long pv1 = json_integer_value(json_object_get(first, "id"));
+    json_decref(j);
+
+    j = call("POST", "/api/v1/security/roles/", "{\"name\":\"ApiExtrasRole\"}", &st);
+    cr_assert_eq(st, 201);
+    long long role = json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    char body[128];
+    snprintf(body, sizeof body, "{\"permission_view_menu_ids\":[%lld, 99999999]}", pv1);
+    snprintf(path, sizeof path, "/api/v1/security/roles/%lld/permissions", role);
+    j = call("POST", path, body, &st);
+    cr_assert_eq(st, 200, "%s", json_dumps(j, 0));
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/security/roles/%lld/permissions/", role);
+    j = call("GET", path, NULL, &st);
+    cr_assert_eq(json_array_size(json_object_get(j, "result")), 1, "unknown permission ids are dropped");
+    json_decref(j);
+
+    snprintf(path, sizeof path, "/api/v1/security/roles/%lld/users", role);
+    j = call("PUT", path, "{\"user_ids\":[1, 99999999]}", &st);
+    cr_assert_eq(st, 404, "unknown users make the whole update 404");
+    json_decref(j);
+    j = call("PUT", path, "{\"user_ids\":\"x\"}", &st);
+    cr_assert_eq(st, 400);
+    json_decref(j);
+    j = call("PUT", path, "{\"user_ids\":[1]}", &st);
+    cr_assert_eq(st, 200);
+    json_decref(j);
+    j = call("PUT", path, "{\"user_ids\":[]}", &st);
+    cr_assert_eq(st, 200);
+    json_decref(j);
+
+    snprintf(path, sizeof path, "/api/v1/security/roles/%lld", role);
+    j = call("DELETE", path, NULL, &st);
+    cr_assert_eq(st, 200, "a role with grants can be deleted (grants go first)");
+    json_decref(j);
+}
