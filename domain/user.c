@@ -87,6 +87,22 @@ static void run_check(void *arg) {
     j->result = password_check(j->stored, j->password);
 }
 
+typedef struct hash_job {
+    const char *password;
+    char *hash;
+} hash_job_t;
+
+static void run_hash(void *arg) {
+    hash_job_t *j = arg;
+    j->hash = password_hash(j->password);
+}
+
+char *user_password_hash(const char *password) {
+    hash_job_t j = {.password = password};
+    offload_run(run_hash, &j);
+    return j.hash;
+}
+
 static pw_result_t check_offloaded(const char *stored, const char *password) {
     check_job_t j = {.stored = stored, .password = password};
     offload_run(run_check, &j);

@@ -54,4 +54,8 @@ sec_user_t *user_find_by_username(pg_pool_t *pg, arena_t *a, const char *usernam
 
 bool user_has_role(const sec_user_t *u, const char *role_name);
 
+/* A new werkzeug hash (FAB's default method) computed on the offload pool so
+ * the loop never runs scrypt. Heap string, caller frees; NULL on failure. */
+char *user_password_hash(const char *password);
+
 #endif

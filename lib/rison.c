@@ -7,6 +7,7 @@
  * split. Recursion is bounded by RISON_MAX_DEPTH containers. */
 #include "lib/rison.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -295,30 +296,6 @@ static size_t count_digits(const unsigned char *s, size_t n, size_t i) {
     return k - i;
 }
 
-/* Python int() on the token: `-?digits`, at most PY_INT_MAX_DIGITS digits. */
-static json_t *number_int(parser_t *p, size_t start, size_t n) {
-    const unsigned char *t = p->s + start;
-    bool neg = t[0] == '-';
-    size_t first = neg ? 1 : 0;
-    size_t digits = count_digits(t, n, first);
-    if (first + digits != n)
-        return fail_repr(p, RISON_ERR_CRASH, start,
-                         "ValueError: invalid literal for int() with base 10: ", start, n);
-    if (digits > PY_INT_MAX_DIGITS)
-        return fail(p, RISON_ERR_CRASH, start,
-                    "ValueError: Exceeds the limit (%d digits) for integer string conversion",
-                    PY_INT_MAX_DIGITS);
-    uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-    uint64_t mag = 0;
-    for (size_t i = first; i < n; i++) {
-        uint64_t d = (uint64_t)(t[i] - '0');
-        if (mag > (limit - d) / 10) return out_of_range(p, start, "integer out of range");
-        mag = mag * 10 + d;
-    }
-    json_int_t v = neg ? (json_int_t)(0 - mag) : (json_int_t)mag;
-    return need(json_integer(v));
-}
-
 /* Whether the token is a Python float() literal over prison's number bytes:
  * -?(digits[.digits*]|.digits)([eE]-?digits)? */
 static bool float_syntax_ok(const unsigned char *t, size_t n) {
@@ -342,25 +319,18 @@ static bool float_syntax_ok(const unsigned char *t, size_t n) {
     return i == n;
 }
 
-/* Python float() on the token. */
-static json_t *number_float(parser_t *p, size_t start, size_t n) {
-    if (!float_syntax_ok(p->s + start, n))
-        return fail_repr(p, RISON_ERR_CRASH, start,
-                         "ValueError: could not convert string to float: ", start, n);
-    char *text = xmalloc(n + 1);
-    memcpy(text, p->s + start, n);
-    text[n] = '\0';
-    double d = strtod(text, NULL); /* underflow to 0 or a subnormal is fine */
-    free(text);
-    json_t *v = json_real(d); /* NULL only for infinity */
-    if (v == NULL) return out_of_range(p, start, "float out of range");
-    return v;
-}
+/* A number token, already known to be accepted by Python's int()/float(). */
+typedef struct number_token {
+    const unsigned char *s;
+    size_t n;
+    bool is_float; /* prison calls float() when it holds '.' or a lower-case 'e' */
+} number_token_t;
 
-/* A number; p->pos is just past its first byte (a digit or '-'). The token
- * is scanned the way prison does: digits, the state transitions, and one
- * '-' wherever a sign is permitted (once before the exponent, once after). */
-static json_t *parse_number(parser_t *p) {
+/* Scans a number the way prison does (p->pos is just past its first byte, a
+ * digit or '-'): digits, the state transitions, and one '-' wherever a sign
+ * is permitted (once before the exponent, once after). Then checks it as
+ * Python's int() or float() would, crashing where they raise. */
+static bool read_number_token(parser_t *p, number_token_t *t) {
     size_t start = p->pos - 1;
     enum num_state st = NUM_INT;
     bool sign_ok = true;
@@ -380,12 +350,71 @@ static json_t *parse_number(parser_t *p) {
         p->pos++;
         if (st == NUM_EXP) sign_ok = true;
     }
-    size_t n = p->pos - start;
-    const unsigned char *t = p->s + start;
-    if (n == 1 && t[0] == '-') return fail(p, RISON_ERR_SYNTAX, start, "invalid number");
-    /* prison picks float() when the token holds '.' or a lower-case 'e'. */
-    if (memchr(t, '.', n) != NULL || memchr(t, 'e', n) != NULL) return number_float(p, start, n);
-    return number_int(p, start, n);
+    t->s = p->s + start;
+    t->n = p->pos - start;
+    t->is_float = memchr(t->s, '.', t->n) != NULL || memchr(t->s, 'e', t->n) != NULL;
+    if (t->n == 1 && t->s[0] == '-') {
+        fail(p, RISON_ERR_SYNTAX, start, "invalid number");
+        return false;
+    }
+    if (t->is_float) {
+        if (float_syntax_ok(t->s, t->n)) return true;
+        fail_repr(p, RISON_ERR_CRASH, start, "ValueError: could not convert string to float: ",
+                  start, t->n);
+        return false;
+    }
+    size_t sign = t->s[0] == '-' ? 1 : 0;
+    size_t digits = count_digits(t->s, t->n, sign);
+    if (sign + digits != t->n) {
+        fail_repr(p, RISON_ERR_CRASH, start, "ValueError: invalid literal for int() with base 10: ",
+                  start, t->n);
+        return false;
+    }
+    if (digits > PY_INT_MAX_DIGITS) {
+        fail(p, RISON_ERR_CRASH, start,
+             "ValueError: Exceeds the limit (%d digits) for integer string conversion",
+             PY_INT_MAX_DIGITS);
+        return false;
+    }
+    return true;
+}
+
+/* float(token); infinity when it overflows, 0 or a subnormal on underflow. */
+static double token_double(const number_token_t *t) {
+    char *text = xmalloc(t->n + 1);
+    memcpy(text, t->s, t->n);
+    text[t->n] = '\0';
+    double d = strtod(text, NULL);
+    free(text);
+    return d;
+}
+
+/* int(token) into *out; false when it does not fit int64. */
+static bool token_int64(const number_token_t *t, json_int_t *out) {
+    bool neg = t->s[0] == '-';
+    uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    uint64_t mag = 0;
+    for (size_t i = neg ? 1 : 0; i < t->n; i++) {
+        uint64_t d = (uint64_t)(t->s[i] - '0');
+        if (mag > (limit - d) / 10) return false;
+        mag = mag * 10 + d;
+    }
+    *out = neg ? (json_int_t)(0 - mag) : (json_int_t)mag;
+    return true;
+}
+
+/* A number value; p->pos is just past its first byte. */
+static json_t *parse_number(parser_t *p) {
+    size_t start = p->pos - 1;
+    number_token_t t;
+    if (!read_number_token(p, &t)) return NULL;
+    if (t.is_float) {
+        json_t *v = json_real(token_double(&t)); /* NULL only for infinity */
+        return v != NULL ? v : out_of_range(p, start, "float out of range");
+    }
+    json_int_t i;
+    if (!token_int64(&t, &i)) return out_of_range(p, start, "integer out of range");
+    return need(json_integer(i));
 }
 
 /* ---- containers ------------------------------------------------------- */
@@ -415,116 +444,125 @@ static json_t *parse_array(parser_t *p) {
     return result;
 }
 
-/* An object under construction. numkeys maps the numeric identity of every
- * bool/int/float key seen (see numeric_identity) to the key text first used
- * for it, because Python's dict takes 1, 1.0 and True for one key. */
+/* An object key as Python's dict and json.dumps see it: text is the JSON
+ * key json.dumps writes; ident is set for bool and number keys and names
+ * the number they equal, since a dict takes 1, 1.0 and True for one key. */
+typedef struct dict_key {
+    json_t *text;
+    json_t *ident; /* NULL: not a number */
+} dict_key_t;
+
+static void dict_key_clear(dict_key_t *k) {
+    json_decref(k->text);
+    json_decref(k->ident);
+    k->text = k->ident = NULL;
+}
+
+/* The identity of a float key: the exact integer text for an integral
+ * value (as an int key of that value has), "r<digits>" otherwise. */
+static json_t *float_ident(double d) {
+    if (d == 0) return json_string("0"); /* -0.0 too */
+    bool integral = isfinite(d) && (fabs(d) >= 4503599627370496.0 /* 2^52 */ ||
+                                     (double)(long long)d == d);
+    return integral ? json_sprintf("%.0f", d) : json_sprintf("r%.17g", d);
+}
+
+/* A number read as a key: str(int) (no sign on zero, no leading zeros) or
+ * repr(float) ("1.5", "1e+16", "Infinity"). p->pos is just past its first
+ * byte. */
+static bool number_key(parser_t *p, dict_key_t *k) {
+    number_token_t t;
+    if (!read_number_token(p, &t)) return false;
+    if (t.is_float) {
+        double d = token_double(&t);
+        char buf[PYFLOAT_BUF];
+        pyfloat_repr(d, buf);
+        k->text = need(json_string(buf));
+        k->ident = need(float_ident(d));
+        return true;
+    }
+    size_t i = t.s[0] == '-' ? 1 : 0;
+    while (i + 1 < t.n && t.s[i] == '0') i++;
+    bool neg = t.s[0] == '-' && t.s[i] != '0';
+    k->text = need(json_sprintf("%s%.*s", neg ? "-" : "", (int)(t.n - i), (const char *)t.s + i));
+    k->ident = json_incref(k->text);
+    return true;
+}
+
+/* Tables indexed by json_type (JSON_OBJECT .. JSON_NULL). */
+#define JSON_TYPE_COUNT (JSON_NULL + 1)
+
+static const char *const KEY_LITERAL[JSON_TYPE_COUNT] = {
+    [JSON_TRUE] = "true", [JSON_FALSE] = "false", [JSON_NULL] = "null"};
+static const char *const KEY_IDENT[JSON_TYPE_COUNT] = {[JSON_TRUE] = "1", [JSON_FALSE] = "0"};
+static const char *const UNHASHABLE[JSON_TYPE_COUNT] = {[JSON_OBJECT] = "dict", [JSON_ARRAY] = "list"};
+
+/* The key for a parsed non-number value v, or a fatal error when Python
+ * could not hash it (an object or array). */
+static bool value_key(parser_t *p, const json_t *v, size_t at, dict_key_t *k) {
+    json_type type = json_typeof(v);
+    if (type == JSON_OBJECT || type == JSON_ARRAY) {
+        fail(p, RISON_ERR_CRASH, at, "TypeError: unhashable type: '%s'", UNHASHABLE[type]);
+        return false;
+    }
+    if (type == JSON_STRING) {
+        k->text = json_incref((json_t *)v);
+        return true;
+    }
+    k->text = need(json_string(KEY_LITERAL[type]));
+    if (KEY_IDENT[type] != NULL) k->ident = need(json_string(KEY_IDENT[type]));
+    return true;
+}
+
+/* An object under construction. numkeys maps the identity of every bool or
+ * number key seen to the key text first used for it. */
 typedef struct object_build {
     json_t *obj;
     json_t *numkeys; /* created on first use */
 } object_build_t;
 
-static json_t *key_true(const json_t *k) {
-    (void)k;
-    return json_string("true");
-}
-
-static json_t *key_false(const json_t *k) {
-    (void)k;
-    return json_string("false");
-}
-
-static json_t *key_null(const json_t *k) {
-    (void)k;
-    return json_string("null");
-}
-
-static json_t *key_string(const json_t *k) { return json_incref((json_t *)k); }
-
-static json_t *key_integer(const json_t *k) {
-    return json_sprintf("%" JSON_INTEGER_FORMAT, json_integer_value(k));
-}
-
-static json_t *key_real(const json_t *k) {
-    char buf[PYFLOAT_BUF];
-    pyfloat_repr(json_real_value(k), buf);
-    return json_string(buf);
-}
-
-/* json.dumps' text for a dict key of each type; NULL: unhashable. */
-typedef json_t *(*key_text_fn)(const json_t *k);
-static const key_text_fn KEY_TEXT[] = {
-    [JSON_OBJECT] = NULL,        [JSON_ARRAY] = NULL,      [JSON_STRING] = key_string,
-    [JSON_INTEGER] = key_integer, [JSON_REAL] = key_real,  [JSON_TRUE] = key_true,
-    [JSON_FALSE] = key_false,    [JSON_NULL] = key_null,
-};
-
-static const char *const UNHASHABLE_NAME[] = {[JSON_OBJECT] = "dict", [JSON_ARRAY] = "list"};
-
-/* Python's notion of equal numeric keys, as text: the integer value for
- * bools, ints and integral floats within int64, "r<repr>" for other floats.
- * NULL for keys that are not numbers. */
-static json_t *numeric_identity(const json_t *k) {
-    json_int_t i;
-    if (json_is_true(k) || json_is_false(k)) {
-        i = json_is_true(k) ? 1 : 0;
-    } else if (json_is_integer(k)) {
-        i = json_integer_value(k);
-    } else if (json_is_real(k)) {
-        double d = json_real_value(k);
-        bool integral = d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
-                        (double)(json_int_t)d == d;
-        if (!integral) return json_sprintf("r%.17g", d);
-        i = (json_int_t)d;
-    } else {
-        return NULL;
+/* Stores value under k (a repeated key keeps its place and takes the new
+ * value, as in a Python dict; an equal number keeps its first spelling). */
+static void object_store(object_build_t *o, const dict_key_t *k, json_t *value) {
+    json_t *text = k->text;
+    if (k->ident != NULL) {
+        if (o->numkeys == NULL) o->numkeys = need(json_object());
+        const char *ident = json_string_value(k->ident);
+        json_t *first = json_object_get(o->numkeys, ident);
+        if (first != NULL) text = first;
+        else json_object_set(o->numkeys, ident, text);
     }
-    return json_sprintf("%" JSON_INTEGER_FORMAT, i);
+    json_object_set_new(o->obj, json_string_value(text), value);
 }
 
-/* The JSON key for the parsed key k (new reference), or NULL after a fatal
- * error for an unhashable key. */
-static json_t *key_text(parser_t *p, object_build_t *o, const json_t *k, size_t at) {
-    key_text_fn fn = KEY_TEXT[json_typeof(k)];
-    if (fn == NULL)
-        return fail(p, RISON_ERR_CRASH, at, "TypeError: unhashable type: '%s'",
-                    UNHASHABLE_NAME[json_typeof(k)]);
-    json_t *text = need(fn(k));
-    json_t *ident = numeric_identity(k);
-    if (ident == NULL) return text;
-    if (o->numkeys == NULL) o->numkeys = need(json_object());
-    json_t *first = json_object_get(o->numkeys, json_string_value(ident));
-    if (first != NULL) {
-        json_decref(text);
-        text = json_incref(first);
-    } else {
-        json_object_set(o->numkeys, json_string_value(ident), text);
-    }
-    json_decref(ident);
-    return text;
-}
-
-/* One `key:value` pair, stored into o->obj (a repeated key keeps its place
- * and takes the new value, as in a Python dict). */
+/* One `key:value` pair. Python hashes the key only after the value is
+ * read, so an unhashable key is reported after the value's own errors. */
 static bool parse_member(parser_t *p, object_build_t *o) {
     size_t at = p->pos;
-    json_t *key = read_value(p);
-    if (key == NULL) return false;
-    if (at_end(p) || p->s[p->pos] != ':') {
-        json_decref(key);
-        fail(p, RISON_ERR_SYNTAX, p->pos, "missing ':'");
-        return false;
+    dict_key_t key = {NULL, NULL};
+    json_t *raw = NULL; /* a non-number key, converted after the value */
+    bool numeric = !at_end(p) && (p->s[p->pos] == '-' || (p->s[p->pos] >= '0' && p->s[p->pos] <= '9'));
+    if (numeric) {
+        p->pos++;
+        if (!number_key(p, &key)) return false;
+    } else {
+        raw = read_value(p);
+        if (raw == NULL) return false;
     }
-    p->pos++;
-    json_t *val = read_value(p);
-    json_t *name = val != NULL ? key_text(p, o, key, at) : NULL;
-    json_decref(key);
-    if (name == NULL) {
-        json_decref(val);
-        return false;
+    bool ok = !at_end(p) && p->s[p->pos] == ':';
+    if (!ok) fail(p, RISON_ERR_SYNTAX, p->pos, "missing ':'");
+    json_t *val = NULL;
+    if (ok) {
+        p->pos++;
+        val = read_value(p);
+        ok = val != NULL;
     }
-    json_object_set_new(o->obj, json_string_value(name), val);
-    json_decref(name);
-    return true;
+    if (ok && raw != NULL) ok = value_key(p, raw, at, &key);
+    if (ok) object_store(o, &key, val);
+    else json_decref(val);
+    json_decref(raw);
+    dict_key_clear(&key);
+    return ok;
 }
 
 /* An object; p->pos is just past "(". A '(' that ends the input sends
@@ -735,7 +773,7 @@ static bool dump_object(strbuf_t *sb, const json_t *v, int depth) {
 }
 
 typedef bool (*dump_fn)(strbuf_t *sb, const json_t *v, int depth);
-static const dump_fn DUMP[] = {
+static const dump_fn DUMP[JSON_TYPE_COUNT] = {
     [JSON_OBJECT] = dump_object,   [JSON_ARRAY] = dump_array, [JSON_STRING] = dump_string,
     [JSON_INTEGER] = dump_integer, [JSON_REAL] = dump_real,   [JSON_TRUE] = dump_true,
     [JSON_FALSE] = dump_false,     [JSON_NULL] = dump_null,

@@ -10,8 +10,7 @@
 
 #include "fcgi/app.h"
 #include "fcgi/model_rest.h"
-#include "lib/offload.h"
-#include "lib/password.h"
+#include "domain/user.h"
 
 /* ---- models ---- */
 
@@ -166,16 +165,6 @@ static json_t *user_validate(request_t *req, const resource_t *res, json_t *body
     return NULL;
 }
 
-typedef struct hash_job {
-    const char *password;
-    char *hash; /* heap */
-} hash_job_t;
-
-static void run_hash(void *arg) {
-    hash_job_t *j = arg;
-    j->hash = password_hash(j->password);
-}
-
 /* Sorted ids of `key` that do not exist in `table`, as FAB's message text. */
 static const char *missing_ids(request_t *req, pg_conn_t *c, json_t *ids, const char *table) {
     const char *list = json_dumps(ids, JSON_COMPACT);
@@ -215,11 +204,10 @@ static bool user_after_write(request_t *req, const resource_t *res, pg_conn_t *c
         return false;
     const json_t *pw = json_object_get(body, "password");
     if (json_is_string(pw)) {
-        hash_job_t j = {.password = json_string_value(pw)};
-        offload_run(run_hash, &j); /* scrypt must not run on the loop */
-        const char *p[] = {j.hash, ids};
-        bool ok = j.hash && pg_conn_query(c, req->arena, &err, "UPDATE ab_user SET password = $1 WHERE id = $2::int", 2, p);
-        free(j.hash);
+        char *hash = user_password_hash(json_string_value(pw));
+        const char *p[] = {hash, ids};
+        bool ok = hash && pg_conn_query(c, req->arena, &err, "UPDATE ab_user SET password = $1 WHERE id = $2::int", 2, p);
+        free(hash);
         if (!ok) return false;
     }
     return true;

@@ -220,6 +220,26 @@ Test(auth, form_login_me_logout) {
     cr_assert(strstr(r->body, "\"Admin\":[["), "%s", r->body);
     http_free(r);
 
+    /* PUT /api/v1/me/ needs the CSRF token of this session */
+    char csrf_hdr[512];
+    snprintf(csrf_hdr, sizeof csrf_hdr, "X-CSRFToken: %s", token);
+    const char *const h3[] = {cookie_hdr, "Content-Type: application/json", csrf_hdr, NULL};
+    const char *const h3_nocsrf[] = {cookie_hdr, "Content-Type: application/json", NULL};
+    r = http_request("PUT", "/api/v1/me/", h3_nocsrf, "{\"first_name\":\"Ad\"}", 19);
+    cr_assert_eq(r->status, 400, "no CSRF token: %s", r->body);
+    http_free(r);
+    r = http_request("PUT", "/api/v1/me/", h3, "{\"first_name\":\"Ad\"}", 19);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    cr_assert(strstr(r->body, "\"first_name\":\"Ad\""), "%s", r->body);
+    http_free(r);
+    r = http_request("PUT", "/api/v1/me/", h3, "{\"first_name\":\"Admin\"}", 22);
+    cr_assert_eq(r->status, 200);
+    http_free(r);
+    r = http_request("PUT", "/api/v1/me/", h3, "{}", 2);
+    cr_assert_eq(r->status, 400);
+    cr_assert_str_eq(r->body, "{\"message\":\"At least one field must be provided.\"}");
+    http_free(r);
+
     r = http_request("GET", "/logout/", h2, NULL, 0);
     cr_assert_eq(r->status, 302);
     cr_assert_str_eq(http_header(r, "Location"), "/");
@@ -300,4 +320,13 @@ Test(auth, forged_cookies_are_anonymous) {
         cr_assert_eq(r->status, 401, "forged cookie %zu logged in", i);
         http_free(r);
     }
+}
+
+Test(auth, avatar) {
+    http_response_t *r = http_get("/api/v1/user/1/avatar.png");
+    cr_assert_eq(r->status, 204);
+    http_free(r);
+    r = http_get("/api/v1/user/987654/avatar.png");
+    cr_assert_eq(r->status, 404);
+    http_free(r);
 }
