@@ -61,9 +61,11 @@ typedef struct parser {
     size_t pos;
     int depth; /* containers currently open */
     rison_error_t *err;
-    /* First number jansson cannot hold. Python accepts it and goes on, so
-     * it is reported only if the rest of the input parses. */
-    bool out_of_range;
+    /* Numbers jansson cannot hold: Python accepts them and goes on, so each
+     * becomes a reference to range_mark (a private stand-in) and the error
+     * is reported at the end if one is still in the result (a repeated key
+     * may have replaced it). range_at/range_message: the first one. */
+    json_t *range_mark;
     size_t range_at;
     const char *range_message;
 } parser_t;
@@ -189,15 +191,26 @@ static bool take_separator(parser_t *p, bool after_first) {
     return true;
 }
 
-/* Notes a number beyond jansson's range and returns a null stand-in so that
+/* Notes a number beyond jansson's range and returns the stand-in, so that
  * parsing goes on as it does in Python. */
 static json_t *out_of_range(parser_t *p, size_t at, const char *message) {
-    if (!p->out_of_range) {
-        p->out_of_range = true;
+    if (p->range_mark == NULL) {
+        p->range_mark = need(json_object());
         p->range_at = at;
         p->range_message = message;
     }
-    return json_null();
+    return json_incref(p->range_mark);
+}
+
+/* Whether mark occurs anywhere in v. */
+static bool contains(const json_t *v, const json_t *mark) {
+    if (v == mark) return true;
+    for (size_t i = 0; i < json_array_size(v); i++)
+        if (contains(json_array_get(v, i), mark)) return true;
+    for (void *it = json_object_iter((json_t *)v); it != NULL;
+         it = json_object_iter_next((json_t *)v, it))
+        if (contains(json_object_iter_value(it), mark)) return true;
+    return false;
 }
 
 static json_t *read_value(parser_t *p);
@@ -638,15 +651,15 @@ json_t *rison_parse(const char *s, size_t len, rison_error_t *err) {
     /* prison 0.2.1 special-cases exactly this input. */
     if (p.len == 1 && p.s[0] == '(') return fail(&p, RISON_ERR_SYNTAX, 1, "unmatched '('");
     json_t *v = read_value(&p);
-    if (v == NULL) return NULL;
-    if (!at_end(&p)) {
+    if (v != NULL && !at_end(&p)) {
         json_decref(v);
-        return fail_repr(&p, RISON_ERR_SYNTAX, p.pos, "unable to parse rison string ", 0, p.len);
+        v = fail_repr(&p, RISON_ERR_SYNTAX, p.pos, "unable to parse rison string ", 0, p.len);
     }
-    if (p.out_of_range) {
+    if (v != NULL && p.range_mark != NULL && contains(v, p.range_mark)) {
         json_decref(v);
-        return fail(&p, RISON_ERR_RANGE, p.range_at, "%s", p.range_message);
+        v = fail(&p, RISON_ERR_RANGE, p.range_at, "%s", p.range_message);
     }
+    json_decref(p.range_mark);
     return v;
 }
 
