@@ -19,7 +19,7 @@ else
   LDFLAGS =
 endif
 
-CORE_DIRS = lib config persistence domain sql fcgi fcgi/api
+CORE_DIRS = lib config persistence domain sql fcgi fcgi/api fcgi/spa
 CORE_SRC  = $(filter-out fcgi/main.c,$(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)))
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_SRC   = $(wildcard cli/*.c)

@@ -39,16 +39,6 @@
 
 #define CONFIG_MAX_FILE (4u * 1024 * 1024)
 
-static char *errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *errorf(const char *fmt, ...) {
-    strbuf_t sb;
-    strbuf_init(&sb, 128);
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    return sb.data;
-}
 
 /* Python's str.isupper() for ASCII names: some upper-case letter, no lower-case. */
 static bool py_isupper(const char *s) {
@@ -73,7 +63,7 @@ static void warn_skipped(void *ud, const char *key, const char *why) {
 static bool read_file(const char *path, strbuf_t *out, char **err) {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        *err = errorf("cannot read configuration file %s: %s", path, strerror(errno));
+        *err = xasprintf("cannot read configuration file %s: %s", path, strerror(errno));
         return false;
     }
     char buf[65536];
@@ -84,7 +74,7 @@ static bool read_file(const char *path, strbuf_t *out, char **err) {
     int saved = errno;
     fclose(f);
     if (failed) {
-        *err = errorf("cannot read configuration file %s: %s", path, strerror(saved));
+        *err = xasprintf("cannot read configuration file %s: %s", path, strerror(saved));
         return false;
     }
     return true;
@@ -101,7 +91,7 @@ static bool load_file(config_t *cfg, const config_load_opts_t *opts, char **err)
         const char *perr = NULL;
         file = pyliteral_parse_file(src.data, src.len, warn_skipped, (void *)path, &perr);
         if (!file) {
-            *err = errorf("configuration file %s: %s", path, perr);
+            *err = xasprintf("configuration file %s: %s", path, perr);
             ok = false;
         }
     }
@@ -191,7 +181,7 @@ static bool check_secret(const config_t *cfg, const config_load_opts_t *opts, ch
                  "acceptable for development and tests only");
         return true;
     }
-    *err = errorf("refusing to start: SECRET_KEY is %s. Set SECRET_KEY in superset_config.py "
+    *err = xasprintf("refusing to start: SECRET_KEY is %s. Set SECRET_KEY in superset_config.py "
                   "or the SUPERSET_SECRET_KEY environment variable to a long random string "
                   "(e.g. the output of `openssl rand -base64 42`); when moving from Superset, "
                   "keep the key it used, or sessions and stored database passwords become "
@@ -241,7 +231,7 @@ static bool redis_from_dict(const json_t *d, const redis_keys_t *k, const char *
     if (url && *url) {
         char *uerr = NULL;
         if (config_redis_from_url(url, r, &uerr)) return true;
-        *err = errorf("%s: %s", what, uerr);
+        *err = xasprintf("%s: %s", what, uerr);
         free(uerr);
         return false;
     }
@@ -254,7 +244,7 @@ static bool redis_from_dict(const json_t *d, const redis_keys_t *k, const char *
     r->ssl = json_is_true(json_object_get(d, k->ssl));
     if (r->port <= 0 || r->port > 65535 || r->db < 0) {
         config_redis_clear(r);
-        *err = errorf("%s: invalid Redis port or db", what);
+        *err = xasprintf("%s: invalid Redis port or db", what);
         return false;
     }
     return true;
@@ -291,7 +281,7 @@ config_t *config_load(const config_load_opts_t *opts, char **err) {
     config_t *cfg = xcalloc(1, sizeof *cfg);
     cfg->values = json_object();
     if (!config_defaults_apply(cfg->values)) {
-        *err = errorf("built-in defaults failed to load");
+        *err = xasprintf("built-in defaults failed to load");
         goto fail;
     }
     if (!load_file(cfg, opts, err)) goto fail;

@@ -11,16 +11,6 @@
 #include "lib/log.h"
 #include "lib/strbuf.h"
 
-static char *errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *errorf(const char *fmt, ...) {
-    strbuf_t sb;
-    strbuf_init(&sb, 128);
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    return sb.data; /* heap string, caller frees */
-}
 
 static int hexval(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -120,7 +110,7 @@ char *config_pg_conninfo_from_uri(const char *uri, char **err) {
     if (!err) err = &ignored;
     *err = NULL;
     if (!uri) {
-        *err = errorf("SQLALCHEMY_DATABASE_URI is not set");
+        *err = xasprintf("SQLALCHEMY_DATABASE_URI is not set");
         return NULL;
     }
     const char *sep = strstr(uri, "://");
@@ -129,7 +119,7 @@ char *config_pg_conninfo_from_uri(const char *uri, char **err) {
     for (int i = 0; sep && pg_schemes[i]; i++)
         if (strlen(pg_schemes[i]) == slen && strncasecmp(pg_schemes[i], uri, slen) == 0) ok = true;
     if (!ok) {
-        *err = errorf("Liteset needs a PostgreSQL metadata database; SQLALCHEMY_DATABASE_URI "
+        *err = xasprintf("Liteset needs a PostgreSQL metadata database; SQLALCHEMY_DATABASE_URI "
                       "uses the unsupported scheme '%.*s' (expected postgresql://...)",
                       (int)(sep ? slen : strcspn(uri, ":")), uri);
         free(ignored);
@@ -217,7 +207,7 @@ bool config_redis_from_url(const char *url, config_redis_t *out, char **err) {
         }
     }
     if (!rest) {
-        *err = errorf("unsupported Redis URL scheme '%.*s' (expected redis://, rediss:// or "
+        *err = xasprintf("unsupported Redis URL scheme '%.*s' (expected redis://, rediss:// or "
                       "unix://)",
                       url ? (int)strcspn(url, ":") : 0, url ? url : "");
         free(ignored);
@@ -285,7 +275,7 @@ bool config_redis_from_url(const char *url, config_redis_t *out, char **err) {
 bad:
     config_redis_clear(out);
     /* the URL is not repeated: it may carry a password */
-    *err = errorf("malformed Redis URL (%.*s...)", (int)strcspn(url, ":"), url);
+    *err = xasprintf("malformed Redis URL (%.*s...)", (int)strcspn(url, ":"), url);
     free(ignored);
     return false;
 }

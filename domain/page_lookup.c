@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "domain/access.h"
 #include "lib/log.h"
 
 static lookup_t failed(const char *what, const pg_error_t *err) {
@@ -73,26 +74,18 @@ lookup_t page_dashboard_find(pg_pool_t *pg, arena_t *a, const char *id_or_slug, 
     return LOOKUP_FOUND;
 }
 
-static bool can(security_t *sec, const config_t *cfg, const sec_user_t *u, const char *perm, const char *view) {
-    return view && security_can(sec, cfg, u, perm, view);
-}
-
-/* can_access_schema(datasource) or datasource_access or dataset ownership,
- * for one dataset row of the access query below. */
+/* can_access_schema(datasource), datasource_access, or dataset ownership,
+ * for one row of the dataset query below. */
 static bool dataset_allowed(security_t *sec, const config_t *cfg, const sec_user_t *u, const pg_result_t *r,
                             int row, arena_t *a) {
     const char *perm = pg_get(r, row, 0), *schema_perm = pg_get(r, row, 1), *catalog = pg_get(r, row, 2);
-    const char *catalog_perm = pg_get(r, row, 3), *db_name = pg_get(r, row, 4), *db_id = pg_get(r, row, 5);
-    bool owner = pg_get_bool(r, row, 6, false);
-    const char *db_perm = db_name && db_id ? arena_sprintf(a, "[%s].(id:%s)", db_name, db_id) : NULL;
-    if (can(sec, cfg, u, "all_datasource_access", "all_datasource_access") ||
-        can(sec, cfg, u, "all_database_access", "all_database_access") ||
-        can(sec, cfg, u, "database_access", db_perm))
+    const char *catalog_perm = pg_get(r, row, 3), *db_name = pg_get(r, row, 4);
+    int64_t db_id = pg_get_int(r, row, 5, 0);
+    const char *db_perm = db_name ? perm_database(a, db_name, db_id) : NULL;
+    if (access_schema(sec, cfg, u, db_perm, catalog && *catalog ? catalog_perm : NULL, schema_perm ? schema_perm : ""))
         return true;
-    if (catalog && *catalog && can(sec, cfg, u, "catalog_access", catalog_perm)) return true;
-    if (can(sec, cfg, u, "schema_access", schema_perm ? schema_perm : "")) return true;
-    if (can(sec, cfg, u, "datasource_access", perm ? perm : "")) return true;
-    return owner;
+    if (security_can(sec, cfg, u, "datasource_access", perm ? perm : "")) return true;
+    return pg_get_bool(r, row, 6, false); /* owner */
 }
 
 lookup_t page_dashboard_access(pg_pool_t *pg, security_t *sec, const config_t *cfg, arena_t *a,
@@ -143,6 +136,26 @@ lookup_t page_dashboard_access(pg_pool_t *pg, security_t *sec, const config_t *c
     for (int i = 0; i < pg_nrows(ds); i++)
         if (dataset_allowed(sec, cfg, user, ds, i, a)) return LOOKUP_FOUND;
     return LOOKUP_MISSING;
+}
+
+lookup_t page_dashboard_is_owner(pg_pool_t *pg, const config_t *cfg, arena_t *a, const sec_user_t *user,
+                                 int64_t dashboard_id) {
+    if (!user || user->is_guest) return LOOKUP_MISSING;
+    if (security_is_admin(cfg, user)) return LOOKUP_FOUND;
+    pg_error_t err;
+    const char *p[2] = {arena_sprintf(a, "%lld", (long long)dashboard_id), arena_sprintf(a, "%lld", (long long)user->id)};
+    pg_result_t *r =
+        pg_query(pg, a, &err, "SELECT 1 FROM dashboard_user WHERE dashboard_id = $1::int AND user_id = $2::int", 2, p);
+    if (!r) return failed("dashboard owners", &err);
+    return pg_nrows(r) ? LOOKUP_FOUND : LOOKUP_MISSING;
+}
+
+lookup_t page_registration_find(pg_pool_t *pg, arena_t *a, const char *activation_hash) {
+    pg_error_t err;
+    pg_result_t *r =
+        pg_query(pg, a, &err, "SELECT 1 FROM ab_register_user WHERE registration_hash = $1", 1, &activation_hash);
+    if (!r) return failed("registration lookup", &err);
+    return pg_nrows(r) ? LOOKUP_FOUND : LOOKUP_MISSING;
 }
 
 lookup_t page_welcome_dashboard(pg_pool_t *pg, arena_t *a, int64_t user_id, int64_t *dashboard_id) {

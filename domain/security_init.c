@@ -29,16 +29,6 @@ typedef struct init_ctx {
 
 /* ---- small helpers ------------------------------------------------------------ */
 
-static char *msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *msgf(const char *fmt, ...) {
-    strbuf_t sb;
-    strbuf_init(&sb, 128);
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    return sb.data; /* heap-owned, handed to the caller */
-}
 
 static bool has_text(const char *s) {
     return s && *s;
@@ -55,7 +45,7 @@ static char *pg_error(PGconn *conn, const PGresult *res) {
     const char *hint = state && !strcmp(state, "42P01")
                            ? " (is the metadata schema there? run `liteset db upgrade` first)"
                            : "";
-    return msgf("%.*s%s", (int)n, e, hint);
+    return xasprintf("%.*s%s", (int)n, e, hint);
 }
 
 /* Runs a statement with text parameters. Returns its result when it succeeded
@@ -200,7 +190,7 @@ static const char sql_grant_rows[] =
 static bool ensure_rows(init_ctx_t *cx, json_t *rows, long *pvms) {
     char *text = json_dumps(rows, JSON_COMPACT);
     if (!text) {
-        cx->err = msgf("cannot encode names (invalid UTF-8?)");
+        cx->err = xasprintf("cannot encode names (invalid UTF-8?)");
         return false;
     }
     const char *params[] = {text};
@@ -297,7 +287,7 @@ static bool step_admin_role_grants(init_ctx_t *cx) {
     char *text = json_dumps(rows, JSON_COMPACT);
     json_decref(rows);
     if (!text) {
-        cx->err = msgf("cannot encode names (invalid UTF-8?)");
+        cx->err = xasprintf("cannot encode names (invalid UTF-8?)");
         return false;
     }
     char role[24];
@@ -390,13 +380,13 @@ static bool step_public_role_like(init_ctx_t *cx) {
     const char *like = cx->opts->public_role_like, *pub = cx->opts->public_role;
     if (!has_text(like)) return true;
     if (!has_text(pub)) {
-        cx->err = msgf("PUBLIC_ROLE_LIKE is '%s' but AUTH_ROLE_PUBLIC names no role", like);
+        cx->err = xasprintf("PUBLIC_ROLE_LIKE is '%s' but AUTH_ROLE_PUBLIC names no role", like);
         return false;
     }
     long from = role_id(cx->conn, like, &cx->err);
     if (from < 0) return false;
     if (from == 0) {
-        cx->err = msgf("PUBLIC_ROLE_LIKE names the role '%s', which does not exist", like);
+        cx->err = xasprintf("PUBLIC_ROLE_LIKE names the role '%s', which does not exist", like);
         return false;
     }
     long to = -1;
@@ -555,7 +545,7 @@ bool security_init_run(PGconn *conn, const security_init_opts_t *opts,
     memset(rep, 0, sizeof *rep);
     *err = NULL;
     if (!has_text(opts->admin_role)) {
-        *err = msgf("AUTH_ROLE_ADMIN names no role");
+        *err = xasprintf("AUTH_ROLE_ADMIN names no role");
         return false;
     }
     init_ctx_t cx = {.conn = conn, .opts = opts, .rep = rep};
@@ -570,7 +560,7 @@ bool security_init_run(PGconn *conn, const security_init_opts_t *opts,
     if (!failed) return true;
 
     PQclear(PQexec(conn, "ROLLBACK"));
-    *err = msgf("%s: %s", failed, cx.err ? cx.err : "failed");
+    *err = xasprintf("%s: %s", failed, cx.err ? cx.err : "failed");
     free(cx.err);
     memset(rep, 0, sizeof *rep);
     return false;

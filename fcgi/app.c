@@ -21,6 +21,10 @@ static const route_table_t *const route_tables[] = {
     &me_routes,
     &auth_view_routes,
     &security_role_routes,
+    &page_routes,
+    &menu_routes,
+    &lang_routes,
+    &legacy_log_routes,
 };
 
 typedef struct retired {

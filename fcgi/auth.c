@@ -10,6 +10,7 @@
 #include "domain/security.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/formdata.h"
 #include "fcgi/session.h"
 #include "lib/jwt.h"
 #include "lib/session_codec.h"
@@ -158,36 +159,26 @@ const char *auth_csrf_token(request_t *req) {
     return csrf_sign(req->arena, secret(req), raw, now_s());
 }
 
-static bool is_json_request(const request_t *req) {
-    const char *ct = req_header(req, "Content-Type");
-    if (!ct) return false;
-    size_t n = strcspn(ct, ";");
-    while (n && ct[n - 1] == ' ') n--;
-    if (n == 16 && !strncasecmp(ct, "application/json", 16)) return true;
-    return n > 5 && !strncasecmp(ct + n - 5, "+json", 5) && !strncasecmp(ct, "application/", 12);
+/* First form field named csrf_token, else the first one whose name ends
+ * with it (Flask-WTF's lookup order). */
+typedef struct csrf_field {
+    const char *exact;
+    const char *suffixed;
+} csrf_field_t;
+
+static void find_csrf_field(void *ud, const char *name, const char *value, size_t value_len) {
+    (void)value_len;
+    csrf_field_t *f = ud;
+    size_t n = strlen(name);
+    if (n < 10 || strcmp(name + n - 10, "csrf_token")) return;
+    if (n == 10 && !f->exact) f->exact = value;
+    else if (n > 10 && !f->suffixed) f->suffixed = value;
 }
 
-/* First form field named csrf_token, else one whose name ends with it. */
 static const char *form_csrf_token(request_t *req) {
-    const char *ct = req_header(req, "Content-Type");
-    if (!ct || strncasecmp(ct, "application/x-www-form-urlencoded", 33)) return NULL;
-    const char *found_suffix = NULL;
-    const char *p = req->body.data, *end = req->body.data + req->body.len;
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        size_t len = amp ? (size_t)(amp - p) : (size_t)(end - p);
-        const char *eq = memchr(p, '=', len);
-        size_t klen = eq ? (size_t)(eq - p) : len;
-        char *key = url_decode(req->arena, p, klen, true);
-        size_t kl = strlen(key);
-        if (eq && kl >= 10 && !strcmp(key + kl - 10, "csrf_token")) {
-            char *val = url_decode(req->arena, eq + 1, len - klen - 1, true);
-            if (kl == 10) return val;
-            if (!found_suffix) found_suffix = val;
-        }
-        p += len + 1;
-    }
-    return found_suffix;
+    csrf_field_t f = {0};
+    form_foreach(req, find_csrf_field, &f);
+    return f.exact ? f.exact : f.suffixed;
 }
 
 static bool method_listed(const request_t *req) {
@@ -244,7 +235,7 @@ bool auth_check_csrf(request_t *req, const route_def_t *route) {
     if (!reason && !strcmp(req->scheme, "https") && config_bool(req->cfg, "WTF_CSRF_SSL_STRICT", true))
         reason = referrer_problem(req);
     if (!reason) return true;
-    if (is_json_request(req)) {
+    if (req_is_json(req)) {
         error_http_desc(req, 400, reason);
         return false;
     }

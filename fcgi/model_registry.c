@@ -2,10 +2,12 @@
 #include "fcgi/model_rest.h"
 
 extern const resource_t security_users_resource, security_roles_resource, security_permissions_resource,
-    security_view_menus_resource, security_pvms_resource, security_groups_resource;
+    security_view_menus_resource, security_pvms_resource, security_groups_resource,
+    security_registrations_resource;
 
 const resource_t *const model_resources[] = {
     &security_users_resource,       &security_roles_resource, &security_permissions_resource,
     &security_view_menus_resource,  &security_pvms_resource,  &security_groups_resource,
+    &security_registrations_resource,
     NULL,
 };

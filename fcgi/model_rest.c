@@ -485,11 +485,6 @@ static void info(request_t *req) {
 
 /* ---- writes ---- */
 
-static bool is_json_body(const request_t *req) {
-    const char *ct = req_header(req, "Content-Type");
-    return ct && !strncasecmp(ct, "application/json", 16);
-}
-
 static void add_msg(json_t *errors, const char *field, const char *msg) {
     json_t *l = json_object_get(errors, field);
     if (!l) json_object_set_new(errors, field, l = json_array());
@@ -636,7 +631,7 @@ static void write_item(request_t *req, bool is_post) {
         error_fab(req, 404, "Not found");
         return;
     }
-    if (!is_json_body(req)) {
+    if (!req_is_json(req)) {
         error_fab(req, 400, "Request is not JSON");
         return;
     }
@@ -740,6 +735,143 @@ static void delete_item(request_t *req) {
     error_fab(req, 200, "OK");
 }
 
+/* ---- related and distinct ---- */
+
+/* get_related_schema / distinct: filter, page, page_size, include_ids. */
+static bool related_args(request_t *req, json_t *q, const char **filter, int64_t *page, int64_t *page_size,
+                         int max) {
+    if (!check_int(req, q, "page") || !check_int(req, q, "page_size")) return false;
+    json_t *f = json_object_get(q, "filter");
+    if (f && !json_is_string(f)) {
+        schema_error(req, arena_sprintf(req->arena, "%s is not of type 'string'", py_repr(req->arena, f)));
+        return false;
+    }
+    *filter = f ? json_string_value(f) : NULL;
+    *page = json_integer_value(json_object_get(q, "page"));
+    *page_size = json_integer_value(json_object_get(q, "page_size"));
+    if (!json_object_get(q, "page_size") || *page_size == 0) *page_size = DEFAULT_PAGE_SIZE;
+    if (max > 0 && (*page_size > max || *page_size < 1)) *page_size = max;
+    return true;
+}
+
+static void related(request_t *req) {
+    const resource_t *res = model_rest_find(req->path);
+    const char *col = req_path_param(req, "column_name");
+    const related_field_t *rf = NULL;
+    for (const related_field_t *r = res->related; r && r->column; r++)
+        if (!strcmp(r->column, col)) rf = r;
+    const model_rel_t *rel = rf ? model_rel(res->model, col) : NULL;
+    if (!rel) {
+        error_fab(req, 404, "Not found");
+        return;
+    }
+    json_t *q = parse_q(req);
+    if (!q) return;
+    const char *filter;
+    int64_t page, page_size;
+    if (!related_args(req, q, &filter, &page, &page_size, res->max_page_size ? res->max_page_size : DEFAULT_MAX_PAGE_SIZE))
+        return;
+    json_t *include = json_object_get(q, "include_ids");
+    if (include && page > 0) {
+        error_fab(req, 422, "Could not process entity");
+        return;
+    }
+    const model_t *tm = rel->target;
+    model_query_t mq;
+    mq_init(&mq, req->arena, tm);
+    if (rf->base_sql) mq_where(&mq, rf->base_sql);
+    if (filter && rf->filter_sql) mq_where(&mq, arena_sprintf(req->arena, rf->filter_sql, mq_param(&mq, filter)));
+    pg_error_t err;
+    int64_t count = mq_count(&mq, app_pg(req->app), &err);
+    const char *where = mq.where.len ? arena_sprintf(req->arena, " WHERE %s", mq.where.data) : "";
+    const char *item = arena_sprintf(req->arena, "json_build_object('value', t.\"%s\", 'text', %s, 'extra', %s)::text",
+                                     tm->pk, tm->str_sql, rf->extra_sql ? rf->extra_sql : "'{}'::json");
+    char *sql = arena_sprintf(req->arena, "SELECT t.\"%s\", %s FROM \"%s\" t%s ORDER BY %s LIMIT %lld OFFSET %lld", tm->pk,
+                              item, tm->table, where, rf->order_sql ? rf->order_sql : arena_sprintf(req->arena, "t.\"%s\"", tm->pk),
+                              (long long)page_size, (long long)(page * page_size));
+    pg_result_t *r = count < 0 ? NULL : pg_query(app_pg(req->app), req->arena, &err, sql, mq.nparams, mq.params);
+    if (!r) {
+        db_failure(req);
+        return;
+    }
+    json_t *result = json_array();
+    json_t *seen = json_object();
+    for (int i = 0; i < pg_nrows(r); i++) {
+        json_object_set_new(seen, pg_get(r, i, 0), json_true());
+        json_t *o = json_loads(pg_get(r, i, 1), 0, NULL);
+        json_array_append_new(result, o ? o : json_object());
+    }
+    if (json_is_array(include) && json_array_size(include)) {
+        /* rows named by include_ids and not already on the page are appended */
+        char *ids = json_dumps(include, JSON_COMPACT);
+        const char *p[] = {ids};
+        char *isql = arena_sprintf(req->arena,
+                                   "SELECT t.\"%s\", %s FROM \"%s\" t WHERE t.\"%s\"::text IN"
+                                   " (SELECT x FROM jsonb_array_elements_text($1::jsonb) e(x)) ORDER BY t.\"%s\"",
+                                   tm->pk, item, tm->table, tm->pk, tm->pk);
+        pg_result_t *ir = pg_query(app_pg(req->app), req->arena, &err, isql, 1, p);
+        free(ids);
+        for (int i = 0; ir && i < pg_nrows(ir); i++) {
+            if (json_object_get(seen, pg_get(ir, i, 0))) continue;
+            json_t *o = json_loads(pg_get(ir, i, 1), 0, NULL);
+            if (o) json_array_append_new(result, o);
+        }
+        count = (int64_t)json_array_size(result);
+    }
+    json_decref(seen);
+    resp_json(req, 200, json_pack("{s:I,s:o}", "count", (json_int_t)count, "result", result), JSON_FLASK);
+}
+
+static void distinct(request_t *req) {
+    const resource_t *res = model_rest_find(req->path);
+    const char *col = req_path_param(req, "column_name");
+    const model_col_t *c = in_list(res->distinct_columns, col) ? model_col(res->model, col) : NULL;
+    if (!c) {
+        error_fab(req, 404, "Not found");
+        return;
+    }
+    json_t *q = parse_q(req);
+    if (!q) return;
+    const char *filter;
+    int64_t page, page_size;
+    if (!related_args(req, q, &filter, &page, &page_size, res->max_page_size ? res->max_page_size : DEFAULT_MAX_PAGE_SIZE))
+        return;
+    model_query_t mq;
+    mq_init(&mq, req->arena, res->model);
+    const char *col_sql = arena_sprintf(req->arena, "t.\"%s\"", c->name);
+    if (filter) mq_where(&mq, arena_sprintf(req->arena, "%s::text ILIKE %s || '%%'", col_sql, mq_param(&mq, filter)));
+    const char *where = mq.where.len ? arena_sprintf(req->arena, " WHERE %s", mq.where.data) : "";
+    pg_error_t err;
+    pg_result_t *cr = pg_query(app_pg(req->app), req->arena, &err,
+                               arena_sprintf(req->arena, "SELECT count(DISTINCT %s) FROM \"%s\" t%s", col_sql,
+                                             res->model->table, where),
+                               mq.nparams, mq.params);
+    if (!cr) {
+        db_failure(req);
+        return;
+    }
+    int64_t count = pg_get_int(cr, 0, 0, 0);
+    json_t *result = json_array();
+    if (count > 0) {
+        const char *and_nn = mq.where.len ? " AND" : " WHERE";
+        pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
+                                  arena_sprintf(req->arena,
+                                                "SELECT DISTINCT %s::text FROM \"%s\" t%s%s %s IS NOT NULL ORDER BY 1 ASC"
+                                                " LIMIT %lld OFFSET %lld",
+                                                col_sql, res->model->table, where, and_nn, col_sql,
+                                                (long long)page_size, (long long)(page * page_size)),
+                                  mq.nparams, mq.params);
+        if (!r) {
+            json_decref(result);
+            db_failure(req);
+            return;
+        }
+        for (int i = 0; i < pg_nrows(r); i++)
+            json_array_append_new(result, json_pack("{s:s,s:s}", "text", pg_get(r, i, 0), "value", pg_get(r, i, 0)));
+    }
+    resp_json(req, 200, json_pack("{s:I,s:o}", "count", (json_int_t)count, "result", result), JSON_FLASK);
+}
+
 /* ---- routes ---- */
 
 route_def_t *model_rest_routes(const resource_t *res, size_t *n) {
@@ -750,6 +882,8 @@ route_def_t *model_rest_routes(const resource_t *res, size_t *n) {
         {res->perm_list, "GET", "/", get_list},     {res->perm_info, "GET", "/_info", info},
         {res->perm_get, "GET", "/<int:pk>", get_item}, {res->perm_post, "POST", "/", post_item},
         {res->perm_put, "PUT", "/<pk>", put_item},  {res->perm_delete, "DELETE", "/<pk>", delete_item},
+        {res->related ? res->perm_list : NULL, "GET", "/related/<column_name>", related},
+        {res->distinct_columns ? res->perm_list : NULL, "GET", "/distinct/<column_name>", distinct},
     };
     size_t count = sizeof spec / sizeof spec[0];
     route_def_t *routes = xcalloc(count, sizeof *routes);

@@ -34,6 +34,16 @@ typedef json_t *(*resource_validate_fn)(request_t *req, const resource_t *res, j
 typedef bool (*resource_after_write_fn)(request_t *req, const resource_t *res, pg_conn_t *c, int64_t id,
                                         json_t *body, const char **error);
 
+/* A column served by GET <base>/related/<column> (rest-api.md §1.8). SQL
+ * fragments use alias t for the related table. */
+typedef struct related_field {
+    const char *column;      /* relation name */
+    const char *filter_sql;  /* condition with one %s placeholder for the text filter, or NULL (ignored) */
+    const char *order_sql;   /* ORDER BY expression, or NULL (unordered: by pk) */
+    const char *extra_sql;   /* json_build_object(...) for "extra", or NULL ({}) */
+    const char *base_sql;    /* always-applied condition, or NULL */
+} related_field_t;
+
 struct resource {
     const char *base;          /* "/api/v1/security/users" */
     const model_t *model;
@@ -56,6 +66,8 @@ struct resource {
     resource_validate_fn validate;
     resource_after_write_fn after_write;
     bool post_returns_id_only;    /* FAB UserApi answers 201 {"id": N} */
+    const related_field_t *related;        /* {NULL} terminated, may be NULL */
+    const char *const *distinct_columns;   /* NULL-terminated, may be NULL */
 };
 
 /* Route definitions for a resource (heap array, caller frees with free()). */

@@ -199,6 +199,15 @@ bool req_accepts(const request_t *req, const char *mime) {
     return false;
 }
 
+bool req_is_json(const request_t *req) {
+    const char *ct = req_header(req, "Content-Type");
+    if (!ct) return false;
+    size_t n = strcspn(ct, ";");
+    while (n && ct[n - 1] == ' ') n--;
+    if (n == 16 && !strncasecmp(ct, "application/json", 16)) return true;
+    return n > 17 && !strncasecmp(ct, "application/", 12) && !strncasecmp(ct + n - 5, "+json", 5);
+}
+
 void resp_status(request_t *req, int status) { req->status = status; }
 
 void resp_add_header(request_t *req, const char *name, const char *value) {

@@ -88,6 +88,8 @@ int64_t req_path_int(const request_t *req, const char *name);
 const char *req_query_arg(request_t *req, const char *name);
 /* True when the Accept header accepts mime (werkzeug semantics: a star wildcard matches). */
 bool req_accepts(const request_t *req, const char *mime);
+/* Flask's request.is_json: the mimetype is application/json or application/<x>+json. */
+bool req_is_json(const request_t *req);
 
 /* Response. */
 void resp_status(request_t *req, int status);

@@ -136,6 +136,7 @@ static json_t *fail_repr(parser_t *p, rison_error_kind_t kind, size_t at, const 
     strbuf_t sb;
     strbuf_init(&sb, 64);
     size_t shown = n > RISON_ERROR_MAX ? RISON_ERROR_MAX : n;
+    while (shown < n && shown > 0 && (p->s[start + shown] & 0xc0) == 0x80) shown--;
     append_repr(&sb, p->s + start, shown);
     fail(p, kind, at, "%s%s%s", prefix, sb.data, shown < n ? TRUNCATION_MARK : "");
     strbuf_free(&sb);
@@ -457,12 +458,19 @@ static json_t *parse_array(parser_t *p) {
     return result;
 }
 
-/* An object key as Python's dict and json.dumps see it: text is the JSON
- * key json.dumps writes; ident is set for bool and number keys and names
- * the number they equal, since a dict takes 1, 1.0 and True for one key. */
+/* ---- objects ----------------------------------------------------------
+ * Python builds a dict whose keys compare by Python equality (1, 1.0 and
+ * True are one key; the string '1' is another), then json.dumps writes each
+ * key as text and json.loads reads the text back, where keys that print
+ * alike collapse into one (first place, last value). Both steps are
+ * modelled: `dict` maps each key's Python identity to [text, value]. */
+
+/* A key: text is what json.dumps writes for it; ident names it under
+ * Python equality ("s<text>" for strings, "n<number>" for bools and
+ * numbers, "z" for None). */
 typedef struct dict_key {
     json_t *text;
-    json_t *ident; /* NULL: not a number */
+    json_t *ident;
 } dict_key_t;
 
 static void dict_key_clear(dict_key_t *k) {
@@ -474,10 +482,10 @@ static void dict_key_clear(dict_key_t *k) {
 /* The identity of a float key: the exact integer text for an integral
  * value (as an int key of that value has), "r<digits>" otherwise. */
 static json_t *float_ident(double d) {
-    if (d == 0) return json_string("0"); /* -0.0 too */
+    if (d == 0) return json_string("n0"); /* -0.0 too */
     bool integral = isfinite(d) && (fabs(d) >= 4503599627370496.0 /* 2^52 */ ||
                                      (double)(long long)d == d);
-    return integral ? json_sprintf("%.0f", d) : json_sprintf("r%.17g", d);
+    return integral ? json_sprintf("n%.0f", d) : json_sprintf("nr%.17g", d);
 }
 
 /* A number read as a key: str(int) (no sign on zero, no leading zeros) or
@@ -498,7 +506,7 @@ static bool number_key(parser_t *p, dict_key_t *k) {
     while (i + 1 < t.n && t.s[i] == '0') i++;
     bool neg = t.s[0] == '-' && t.s[i] != '0';
     k->text = need(json_sprintf("%s%.*s", neg ? "-" : "", (int)(t.n - i), (const char *)t.s + i));
-    k->ident = json_incref(k->text);
+    k->ident = need(json_sprintf("n%s", json_string_value(k->text)));
     return true;
 }
 
@@ -507,54 +515,62 @@ static bool number_key(parser_t *p, dict_key_t *k) {
 
 static const char *const KEY_LITERAL[JSON_TYPE_COUNT] = {
     [JSON_TRUE] = "true", [JSON_FALSE] = "false", [JSON_NULL] = "null"};
-static const char *const KEY_IDENT[JSON_TYPE_COUNT] = {[JSON_TRUE] = "1", [JSON_FALSE] = "0"};
-static const char *const UNHASHABLE[JSON_TYPE_COUNT] = {[JSON_OBJECT] = "dict", [JSON_ARRAY] = "list"};
+static const char *const KEY_IDENT[JSON_TYPE_COUNT] = {
+    [JSON_TRUE] = "n1", [JSON_FALSE] = "n0", [JSON_NULL] = "z"};
+static const char *const UNHASHABLE[JSON_TYPE_COUNT] = {
+    [JSON_OBJECT] = "dict", [JSON_ARRAY] = "list"};
 
 /* The key for a parsed non-number value v, or a fatal error when Python
  * could not hash it (an object or array). */
 static bool value_key(parser_t *p, const json_t *v, size_t at, dict_key_t *k) {
     json_type type = json_typeof(v);
-    if (type == JSON_OBJECT || type == JSON_ARRAY) {
+    if (UNHASHABLE[type] != NULL) {
         fail(p, RISON_ERR_CRASH, at, "TypeError: unhashable type: '%s'", UNHASHABLE[type]);
         return false;
     }
     if (type == JSON_STRING) {
         k->text = json_incref((json_t *)v);
+        k->ident = need(json_sprintf("s%s", json_string_value(v)));
         return true;
     }
     k->text = need(json_string(KEY_LITERAL[type]));
-    if (KEY_IDENT[type] != NULL) k->ident = need(json_string(KEY_IDENT[type]));
+    k->ident = need(json_string(KEY_IDENT[type]));
     return true;
 }
 
-/* An object under construction. numkeys maps the identity of every bool or
- * number key seen to the key text first used for it. */
-typedef struct object_build {
-    json_t *obj;
-    json_t *numkeys; /* created on first use */
-} object_build_t;
-
-/* Stores value under k (a repeated key keeps its place and takes the new
- * value, as in a Python dict; an equal number keeps its first spelling). */
-static void object_store(object_build_t *o, const dict_key_t *k, json_t *value) {
-    json_t *text = k->text;
-    if (k->ident != NULL) {
-        if (o->numkeys == NULL) o->numkeys = need(json_object());
-        const char *ident = json_string_value(k->ident);
-        json_t *first = json_object_get(o->numkeys, ident);
-        if (first != NULL) text = first;
-        else json_object_set(o->numkeys, ident, text);
+/* dict[k] = value (takes value): an existing key keeps its place and first
+ * spelling, and takes the new value. */
+static void dict_store(json_t *dict, const dict_key_t *k, json_t *value) {
+    const char *ident = json_string_value(k->ident);
+    json_t *entry = json_object_get(dict, ident);
+    if (entry != NULL) {
+        json_array_set_new(entry, 1, value);
+        return;
     }
-    json_object_set_new(o->obj, json_string_value(text), value);
+    entry = need(json_array());
+    json_array_append(entry, k->text);
+    json_array_append_new(entry, value);
+    json_object_set_new(dict, ident, entry);
+}
+
+/* json.loads(json.dumps(dict)). */
+static json_t *dict_to_json(json_t *dict) {
+    json_t *obj = need(json_object());
+    for (void *it = json_object_iter(dict); it != NULL; it = json_object_iter_next(dict, it)) {
+        json_t *entry = json_object_iter_value(it);
+        json_object_set(obj, json_string_value(json_array_get(entry, 0)),
+                        json_array_get(entry, 1));
+    }
+    return obj;
 }
 
 /* One `key:value` pair. Python hashes the key only after the value is
  * read, so an unhashable key is reported after the value's own errors. */
-static bool parse_member(parser_t *p, object_build_t *o) {
+static bool parse_member(parser_t *p, json_t *dict) {
     size_t at = p->pos;
     dict_key_t key = {NULL, NULL};
     json_t *raw = NULL; /* a non-number key, converted after the value */
-    bool numeric = !at_end(p) && (p->s[p->pos] == '-' || (p->s[p->pos] >= '0' && p->s[p->pos] <= '9'));
+    bool numeric = !at_end(p) && (p->s[at] == '-' || (p->s[at] >= '0' && p->s[at] <= '9'));
     if (numeric) {
         p->pos++;
         if (!number_key(p, &key)) return false;
@@ -571,7 +587,7 @@ static bool parse_member(parser_t *p, object_build_t *o) {
         ok = val != NULL;
     }
     if (ok && raw != NULL) ok = value_key(p, raw, at, &key);
-    if (ok) object_store(o, &key, val);
+    if (ok) dict_store(dict, &key, val);
     else json_decref(val);
     json_decref(raw);
     dict_key_clear(&key);
@@ -583,9 +599,9 @@ static bool parse_member(parser_t *p, object_build_t *o) {
  * again), hence the fatal error there. */
 static json_t *parse_object(parser_t *p) {
     if (!enter(p)) return NULL;
-    object_build_t o = {need(json_object()), NULL};
+    json_t *dict = need(json_object());
     json_t *result = NULL;
-    size_t count = 0; /* pairs read, duplicates included */
+    size_t count = 0; /* pairs read, repeated keys included */
     for (;;) {
         if (at_end(p) && count == 0) {
             fail(p, RISON_ERR_CRASH, p->pos, "RecursionError: maximum recursion depth exceeded");
@@ -593,16 +609,15 @@ static json_t *parse_object(parser_t *p) {
         }
         if (!at_end(p) && p->s[p->pos] == ')') {
             p->pos++;
-            result = o.obj;
+            result = dict_to_json(dict);
             break;
         }
         if (!take_separator(p, count > 0)) break;
-        if (!parse_member(p, &o)) break;
+        if (!parse_member(p, dict)) break;
         count++;
     }
     p->depth--;
-    json_decref(o.numkeys);
-    if (result == NULL) json_decref(o.obj);
+    json_decref(dict);
     return result;
 }
 

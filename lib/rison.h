@@ -18,18 +18,21 @@
  *              (`2024-01`, `1E5`, `1e`) is a crash (fatal), `-` alone is
  *              "invalid number".
  *
- * Decisions where Python and jansson differ (documented divergences):
- *   - object keys are any value. Python keeps them as dict keys and
- *     json.dumps turns them into text: a string stays itself, !t/!f/!n
- *     become "true"/"false"/"null", an int its decimal text, a float its
- *     repr ("1.5", "1e+16"). Python's dict treats 1, 1.0 and !t (and 0, 0.0,
- *     -0.0, !f) as one key: the first spelling is kept and the last value
- *     wins; this is reproduced. A key that is an object or array is
- *     unhashable in Python: fatal (RISON_ERR_CRASH).
+ * Decisions:
+ *   - object keys are any value. Python keeps them as dict keys, where 1,
+ *     1.0 and !t (and 0, 0.0, -0.0, !f) are one key that keeps its first
+ *     spelling and takes the last value; json.dumps then writes each key as
+ *     text (a string as itself, !t/!f/!n as "true"/"false"/"null", an int
+ *     as its decimal text, a float as its repr: "1.5", "1e+16",
+ *     "Infinity") and json.loads merges keys that print alike (first place,
+ *     last value). Both steps are reproduced. A key that is an object or
+ *     array is unhashable in Python: fatal (RISON_ERR_CRASH).
  *   - an int that does not fit int64_t, or a float that overflows to
  *     infinity (1e999), is accepted by Python but cannot be held by jansson:
- *     RISON_ERR_RANGE, non-fatal. Like Python, parsing goes on past such a
- *     number, so a later syntax error or crash is reported instead.
+ *     RISON_ERR_RANGE, non-fatal, reported only if such a number ends up in
+ *     the result: parsing goes on past it as in Python (a later syntax
+ *     error or crash wins), a repeated key may replace it, and as an object
+ *     key it is just text ("1e999" -> "Infinity").
  *   - NUL bytes and invalid UTF-8 are refused (RISON_ERR_ENCODING, non-fatal).
  *     Werkzeug replaces invalid UTF-8 with U+FFFD while decoding the query
  *     string; that belongs to the query-string decoder, not here.
@@ -71,8 +74,13 @@ typedef struct rison_error {
     /* true: Superset answers 500 {"message": "Fatal error"}. false: FAB
      * retries the value as JSON, then answers 400. */
     bool fatal;
-    size_t offset;                 /* byte offset where the error was found */
-    char message[RISON_ERROR_MAX]; /* e.g. "missing ':'", "invalid number" */
+    size_t offset; /* byte offset where the error was found */
+    /* SYNTAX: prison's exact text ("missing ':'", "extra ','", "invalid
+     * number", "unknown literal: \"!x\"", "unable to parse rison string
+     * '<q>'", ...). CRASH/DEPTH: the Python exception prison dies with
+     * ("ValueError: invalid literal for int() with base 10: '2024-01'").
+     * Internal: clients only ever see rison_error_response's texts. */
+    char message[RISON_ERROR_MAX];
 } rison_error_t;
 
 /* Parses len bytes of s (no NUL terminator needed). Returns a new reference,

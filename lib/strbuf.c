@@ -107,3 +107,13 @@ void strbuf_consume(strbuf_t *sb, size_t n) {
     sb->len -= n;
     sb->data[sb->len] = '\0';
 }
+
+char *xasprintf(const char *fmt, ...) {
+    strbuf_t sb;
+    strbuf_init(&sb, 128);
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    return sb.data;
+}

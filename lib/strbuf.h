@@ -28,6 +28,8 @@ void strbuf_vprintf(strbuf_t *sb, const char *fmt, va_list ap);
 /* Appends s as a JSON string literal (quotes included). */
 void strbuf_json_string(strbuf_t *sb, const char *s, size_t n);
 void strbuf_clear(strbuf_t *sb);
+/* printf into a new heap string (caller frees): messages handed up the stack. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Drops the first n bytes (consumed input). */
 void strbuf_consume(strbuf_t *sb, size_t n);
 

@@ -46,16 +46,6 @@ typedef struct db_state {
     char *some_tables;     /* heap; first few names, joined with ", " */
 } db_state_t;
 
-static char *msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *msgf(const char *fmt, ...) {
-    strbuf_t sb;
-    strbuf_init(&sb, 128);
-    va_list ap;
-    va_start(ap, fmt);
-    strbuf_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    return sb.data; /* heap-owned, handed to the caller */
-}
 
 /* Server error text without libpq's trailing newline, as a heap string. */
 static char *pg_error(const char *what, PGconn *conn, const PGresult *res) {
@@ -63,7 +53,7 @@ static char *pg_error(const char *what, PGconn *conn, const PGresult *res) {
     if (!e || !*e) e = PQerrorMessage(conn);
     size_t n = strlen(e);
     while (n && (e[n - 1] == '\n' || e[n - 1] == ' ')) n--;
-    return msgf("%s: %.*s", what, (int)n, e);
+    return xasprintf("%s: %.*s", what, (int)n, e);
 }
 
 /* Runs a command expected to succeed; on failure sets *msg. */
@@ -156,24 +146,24 @@ static bool read_superset_tables(PGconn *conn, db_state_t *s, char **msg) {
 static migrate_status_t judge(const db_state_t *s, char **msg) {
     if (s->has_version_table && s->n_revisions == 1 &&
         !strcmp(s->revisions, MIGRATE_HEAD_REVISION)) {
-        *msg = msgf("database is already at head " MIGRATE_HEAD_REVISION
+        *msg = xasprintf("database is already at head " MIGRATE_HEAD_REVISION
                     " (Superset 6.0.0); nothing to do");
         return MIGRATE_AT_HEAD;
     }
     if (s->has_version_table && s->n_revisions == 1) {
-        *msg = msgf("database is at revision %s; " ADVICE, s->revisions);
+        *msg = xasprintf("database is at revision %s; " ADVICE, s->revisions);
         return MIGRATE_REFUSED;
     }
     if (s->has_version_table && s->n_revisions > 1) {
-        *msg = msgf("database has several alembic revisions (%s); " ADVICE, s->revisions);
+        *msg = xasprintf("database has several alembic revisions (%s); " ADVICE, s->revisions);
         return MIGRATE_REFUSED;
     }
     if (s->has_version_table) {
-        *msg = msgf("database has an empty alembic_version table (no revision); " ADVICE);
+        *msg = xasprintf("database has an empty alembic_version table (no revision); " ADVICE);
         return MIGRATE_REFUSED;
     }
     if (s->n_superset_tables > 0) {
-        *msg = msgf("database has %d Superset table(s) (%s%s) but no alembic_version; "
+        *msg = xasprintf("database has %d Superset table(s) (%s%s) but no alembic_version; "
                     "refusing to touch it. " ADVICE,
                     s->n_superset_tables, s->some_tables, s->n_superset_tables > 5 ? ", ..." : "");
         return MIGRATE_REFUSED;
@@ -206,7 +196,7 @@ migrate_status_t migrate_upgrade(PGconn *conn, const char *schema_sql, char **ms
         goto rollback;
     }
     state_free(&s);
-    *msg = msgf("created the Superset 6.0.0 schema and stamped revision " MIGRATE_HEAD_REVISION);
+    *msg = xasprintf("created the Superset 6.0.0 schema and stamped revision " MIGRATE_HEAD_REVISION);
     return MIGRATE_CREATED;
 
 rollback:

@@ -17,6 +17,10 @@ extern const route_table_t dev_routes;
 extern const route_table_t security_routes;
 extern const route_table_t me_routes;
 extern const route_table_t auth_view_routes;
+extern const route_table_t page_routes;       /* pages.c: SPA shell pages */
+extern const route_table_t menu_routes;       /* menu.c: /api/v1/menu/ */
+extern const route_table_t lang_routes;       /* lang.c: /lang/, language packs */
+extern const route_table_t legacy_log_routes; /* legacy_log.c: POST /superset/log/ */
 extern const route_table_t security_role_routes;
 
 #endif

@@ -12,6 +12,7 @@
 #include "fcgi/app.h"
 #include "fcgi/auth.h"
 #include "fcgi/errors.h"
+#include "fcgi/formdata.h"
 #include "fcgi/session.h"
 
 #define INVALID_LOGIN "Invalid login. Please try again."
@@ -20,23 +21,6 @@ static void no_cache(request_t *req) {
     resp_add_header(req, "Cache-Control", "no-store, no-cache, must-revalidate, max-age=0");
     resp_add_header(req, "Pragma", "no-cache");
     resp_add_header(req, "Expires", "0");
-}
-
-/* First value of a urlencoded form field (arena), NULL when absent. */
-static const char *form_field(request_t *req, const char *name) {
-    size_t nlen = strlen(name);
-    const char *p = req->body.data, *end = req->body.data + req->body.len;
-    while (p < end) {
-        const char *amp = memchr(p, '&', (size_t)(end - p));
-        size_t len = amp ? (size_t)(amp - p) : (size_t)(end - p);
-        const char *eq = memchr(p, '=', len);
-        size_t klen = eq ? (size_t)(eq - p) : len;
-        char *key = url_decode(req->arena, p, klen, true);
-        if (strlen(key) == nlen && !memcmp(key, name, nlen))
-            return eq ? url_decode(req->arena, eq + 1, len - klen - 1, true) : "";
-        p += len + 1;
-    }
-    return NULL;
 }
 
 static bool blank(const char *s) {
@@ -112,8 +96,8 @@ static void login_post(request_t *req) {
     }
     const char *next = req_query_arg(req, "next");
     const char *safe_next = is_safe_redirect(req, next) ? next : index;
-    const char *username = form_field(req, "username");
-    const char *password = form_field(req, "password");
+    const char *username = form_value(req, "username");
+    const char *password = form_value(req, "password");
     sec_user_t *u = NULL;
     login_result_t r = LOGIN_FAILED;
     if (!blank(username) && !blank(password))

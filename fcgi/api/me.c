@@ -109,8 +109,7 @@ static void put_me(request_t *req) {
     sec_user_t *u = session_user(req);
     if (!u) return;
     json_t *body = json_loadb(req->body.data, req->body.len, 0, NULL);
-    const char *ct = req_header(req, "Content-Type");
-    if (!body || !ct || strncmp(ct, "application/json", 16)) { /* @requires_json inside @safe */
+    if (!body || !req_is_json(req)) { /* @requires_json inside @safe */
         json_decref(body);
         error_fab(req, 500, "Fatal error");
         return;

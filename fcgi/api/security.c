@@ -38,15 +38,6 @@ static char *make_token(request_t *req, int64_t user_id, const char *type, bool 
     return jwt_encode(req->arena, config_str(req->cfg, "JWT_ALGORITHM", "HS256"), key, klen, payload);
 }
 
-static bool is_json_content(const request_t *req) {
-    const char *ct = req_header(req, "Content-Type");
-    if (!ct) return false;
-    size_t n = strcspn(ct, ";");
-    while (n && ct[n - 1] == ' ') n--;
-    return (n == 16 && !strncasecmp(ct, "application/json", 16)) ||
-           (n > 17 && !strncasecmp(ct, "application/", 12) && !strncasecmp(ct + n - 5, "+json", 5));
-}
-
 static void add_error(json_t *errors, const char *field, const char *msg) {
     json_t *list = json_object_get(errors, field);
     if (!list) {
@@ -127,7 +118,7 @@ static json_t *validate_login(const request_t *req, const json_t *body) {
 }
 
 static void login(request_t *req) {
-    if (!is_json_content(req)) {
+    if (!req_is_json(req)) {
         error_fab(req, 400, "Request payload is not JSON");
         return;
     }

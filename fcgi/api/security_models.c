@@ -103,6 +103,20 @@ static const model_rel_t pvm_rels[] = {
 static const model_t m_pvm = {"ab_permission_view", "id", "ab_permission_view_id_seq", "PermissionView", pvm_cols,
                               pvm_rels, "t.id::text"};
 
+static const model_col_t register_user_cols[] = {
+    {"id", COL_INT, 0, false, true},
+    {"first_name", COL_STRING, 64, false, false},
+    {"last_name", COL_STRING, 64, false, false},
+    {"username", COL_STRING, 64, false, true},
+    {"password", COL_STRING, 256, true, false},
+    {"email", COL_STRING, 320, false, false},
+    {"registration_date", COL_DATETIME, 0, true, false},
+    {"registration_hash", COL_STRING, 256, true, false},
+    {NULL, 0, 0, false, false},
+};
+static const model_t m_register_user = {"ab_register_user", "id", "ab_register_user_id_seq", "RegisterUser",
+                                        register_user_cols, NULL, "t.username"};
+
 /* ---- users: FAB UserApi rules ---- */
 
 static void msg(json_t *errors, const char *field, const char *text) {
@@ -278,4 +292,20 @@ const resource_t security_groups_resource = {
     .base = "/api/v1/security/groups", .model = &m_group, .view_menu = "Group", FAB_PERMS,
     .list_columns = group_list, .show_columns = group_list, .add_columns = group_write, .edit_columns = group_write,
     .search_columns = group_list, .order_columns = group_list, .route_flags = ROUTE_CSRF_EXEMPT,
+};
+
+/* Superset's UserRegistrationsRestAPI: pending self-registrations (Admin). */
+static const char *const registration_list[] = {"id", "username", "email", "first_name", "last_name",
+                                                "registration_date", "registration_hash", NULL};
+static const char *const registration_search[] = {"first_name", "last_name", "username", "password", "email",
+                                                  "registration_date", "registration_hash", NULL};
+static const char *const id_only[] = {"id", NULL};
+
+const resource_t security_registrations_resource = {
+    .base = "/api/v1/security/user_registrations", .model = &m_register_user, .view_menu = "UserRegistrationsRestAPI",
+    .perm_list = "can_list", .perm_get = "can_show", .perm_info = "can_list", .perm_post = "can_add",
+    .perm_put = "can_edit", .perm_delete = "can_delete",
+    .list_columns = registration_list, .show_columns = registration_list, .add_columns = id_only,
+    .edit_columns = id_only, .search_columns = registration_search, .order_columns = registration_list,
+    .distinct_columns = registration_list, .related = (const related_field_t[]){{NULL, NULL, NULL, NULL, NULL}},
 };

@@ -8,6 +8,7 @@
 #include "fcgi/api/api.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "lib/rison.h"
 
 static bool role_exists(request_t *req, const char *id, bool *db_error) {
     pg_error_t err;
@@ -135,6 +136,105 @@ static void replace_links(request_t *req, const link_spec_t *spec) {
     resp_json(req, 200, json_pack("{s:{s:O}}", "result", spec->key, ids), JSON_FLASK);
 }
 
+/* Superset's RoleRestAPI.get_list (GET /api/v1/security/roles/search/):
+ * roles with their user, permission and group ids; filters on user_ids,
+ * permission_ids, group_ids (one id each) and name (contains). */
+static const struct {
+    const char *col;
+    const char *cond; /* %s = placeholder */
+} role_search_filters[] = {
+    {"user_ids", "EXISTS (SELECT 1 FROM ab_user_role x WHERE x.role_id = r.id AND x.user_id = %s::int)"},
+    {"permission_ids", "EXISTS (SELECT 1 FROM ab_permission_view_role x WHERE x.role_id = r.id AND x.permission_view_id = %s::int)"},
+    {"group_ids", "EXISTS (SELECT 1 FROM ab_group_role x WHERE x.role_id = r.id AND x.group_id = %s::int)"},
+    {"name", "r.name ILIKE '%%' || %s || '%%'"},
+};
+
+static void role_search(request_t *req) {
+    const char *qs = req_query_arg(req, "q");
+    json_t *q = NULL;
+    if (qs && *qs) {
+        rison_error_t rerr;
+        q = rison_parse(qs, strlen(qs), &rerr);
+        if (!q) {
+            error_fab(req, rerr.fatal ? 500 : 400, rerr.fatal ? "Fatal error" : "Not a valid rison/json argument");
+            return;
+        }
+    } else {
+        q = json_object();
+    }
+    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, q);
+    const char *order = json_string_value(json_object_get(q, "order_column"));
+    const char *dir = json_string_value(json_object_get(q, "order_direction"));
+    if (!order) order = "id";
+    if (strcmp(order, "id") && strcmp(order, "name")) {
+        error_fab(req, 400, arena_sprintf(req->arena, "Invalid order column: %s", order));
+        return;
+    }
+    json_t *jp = json_object_get(q, "page"), *jps = json_object_get(q, "page_size");
+    if ((jp && !json_is_integer(jp)) || (jps && !json_is_integer(jps))) {
+        error_fab(req, 400, "Not a valid rison schema");
+        return;
+    }
+    long long page = jp ? json_integer_value(jp) : 0, page_size = jps ? json_integer_value(jps) : 10;
+    if (page < 0 || page_size < 0) {
+        error_fab(req, 500, "OFFSET and LIMIT must not be negative");
+        return;
+    }
+    strbuf_t where;
+    strbuf_init_arena(&where, req->arena, 256);
+    const char *params[8];
+    int np = 0;
+    size_t i;
+    json_t *f;
+    json_array_foreach(json_object_get(q, "filters"), i, f) {
+        const char *col = json_string_value(json_object_get(f, "col"));
+        json_t *v = json_object_get(f, "value");
+        for (size_t k = 0; col && np < 4 && k < sizeof role_search_filters / sizeof role_search_filters[0]; k++) {
+            if (strcmp(col, role_search_filters[k].col)) continue;
+            const char *text = json_is_string(v) ? json_string_value(v)
+                             : json_is_integer(v) ? arena_sprintf(req->arena, "%lld", (long long)json_integer_value(v))
+                                                  : NULL;
+            if (!text) {
+                error_fab(req, 500, "Invalid filter value");
+                return;
+            }
+            params[np++] = text;
+            strbuf_puts(&where, where.len ? " AND " : " WHERE ");
+            strbuf_printf(&where, role_search_filters[k].cond, arena_sprintf(req->arena, "$%d", np));
+        }
+    }
+    const char *direction = dir && !strcmp(dir, "desc") ? "DESC" : "ASC";
+    char *sql = arena_sprintf(req->arena,
+                              "SELECT r.id, json_build_object('id', r.id, 'name', r.name,"
+                              " 'user_ids', (SELECT coalesce(json_agg(x.user_id ORDER BY x.id), '[]') FROM ab_user_role x WHERE x.role_id = r.id),"
+                              " 'permission_ids', (SELECT coalesce(json_agg(x.permission_view_id ORDER BY x.id), '[]') FROM ab_permission_view_role x WHERE x.role_id = r.id),"
+                              " 'group_ids', (SELECT coalesce(json_agg(x.group_id ORDER BY x.id), '[]') FROM ab_group_role x WHERE x.role_id = r.id))::text,"
+                              " count(*) OVER ()"
+                              " FROM ab_role r%s ORDER BY r.%s %s LIMIT %lld OFFSET %lld",
+                              where.data, order, direction, page_size, page * page_size);
+    pg_error_t err;
+    pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, sql, np, params);
+    if (!r) {
+        error_fab(req, 500, err.message ? err.message : "Fatal error");
+        return;
+    }
+    json_t *ids = json_array(), *result = json_array();
+    int64_t count = 0;
+    for (int row = 0; row < pg_nrows(r); row++) {
+        json_array_append_new(ids, json_integer(pg_get_int(r, row, 0, 0)));
+        json_t *obj = json_loads(pg_get(r, row, 1), 0, NULL);
+        json_array_append_new(result, obj ? obj : json_object());
+        count = pg_get_int(r, row, 2, 0);
+    }
+    if (pg_nrows(r) == 0 && page > 0) { /* count(*) OVER () has no row past the end: count separately */
+        char *csql = arena_sprintf(req->arena, "SELECT count(*) FROM ab_role r%s", where.data);
+        pg_result_t *c = pg_query(app_pg(req->app), req->arena, &err, csql, np, params);
+        count = c ? pg_get_int(c, 0, 0, 0) : 0;
+    }
+    resp_json(req, 200, json_pack("{s:I,s:o,s:o}", "count", (json_int_t)count, "ids", ids, "result", result),
+              JSON_FLASK);
+}
+
 static const link_spec_t PERMS = {"permission_view_menu_ids", "ab_permission_view_role", "permission_view_id",
                                   "ab_permission_view_role_id_seq", "ab_permission_view", true};
 static const link_spec_t USERS = {"user_ids", "ab_user_role", "user_id", "ab_user_role_id_seq", "ab_user", false};
@@ -145,6 +245,7 @@ static void update_users(request_t *req) { replace_links(req, &USERS); }
 static void update_groups(request_t *req) { replace_links(req, &GROUPS); }
 
 static const route_def_t routes[] = {
+    {"GET", "/api/v1/security/roles/search/", role_search, GUARD("can_list_roles", "RoleRestAPI"), 0, NULL},
     {"GET", "/api/v1/security/roles/<int:role_id>/permissions/", list_permissions,
      GUARD("can_list_role_permissions", "Role"), ROUTE_CSRF_EXEMPT, NULL},
     {"POST", "/api/v1/security/roles/<int:role_id>/permissions", add_permissions,

@@ -263,3 +263,35 @@ Test(security_api, role_permissions_users_groups) {
     cr_assert_eq(st, 200, "a role with grants can be deleted (grants go first)");
     json_decref(j);
 }
+
+Test(security_api, roles_search_and_registrations) {
+    int st;
+    json_t *j = call("GET", "/api/v1/security/roles/search/?q=(filters:!((col:name,opr:ct,value:amm)),order_column:name)",
+                     NULL, &st);
+    cr_assert_eq(st, 200, "%s", json_dumps(j, 0));
+    cr_assert_eq(json_integer_value(json_object_get(j, "count")), 1);
+    json_t *row = json_array_get(json_object_get(j, "result"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(row, "name")), "Gamma");
+    cr_assert_eq(json_array_size(json_object_get(row, "permission_ids")), 88);
+    cr_assert(json_is_array(json_object_get(row, "user_ids")) && json_is_array(json_object_get(row, "group_ids")));
+    json_decref(j);
+    j = call("GET", "/api/v1/security/roles/search/?q=(order_column:nope)", NULL, &st);
+    cr_assert_eq(st, 400);
+    cr_assert_str_eq(msg_of(j), "Invalid order column: nope");
+    json_decref(j);
+
+    j = call("GET", "/api/v1/security/user_registrations/", NULL, &st);
+    cr_assert_eq(st, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "list_title")), "List Register User");
+    json_decref(j);
+    j = call("GET", "/api/v1/security/user_registrations/distinct/username", NULL, &st);
+    cr_assert_eq(st, 200);
+    cr_assert(json_is_integer(json_object_get(j, "count")) && json_is_array(json_object_get(j, "result")));
+    json_decref(j);
+    j = call("GET", "/api/v1/security/user_registrations/distinct/nope", NULL, &st);
+    cr_assert_eq(st, 404);
+    json_decref(j);
+    j = call("GET", "/api/v1/security/user_registrations/related/anything", NULL, &st);
+    cr_assert_eq(st, 404);
+    json_decref(j);
+}
