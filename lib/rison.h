@@ -91,7 +91,9 @@ json_t *rison_parse(const char *s, size_t len, rison_error_t *err);
 /* Serializes v as prison.dumps does: object keys sorted by code point, ids
  * left bare, other strings quoted with `!` and `'` escaped, floats in
  * Python repr without `+` ("1e16"), !t !f !n. rison_parse of the result
- * gives back a value equal to v. Returns NULL when v holds something rison
+ * gives back a value equal to v. (One deliberate difference: prison.dumps
+ * leaves an id followed by a trailing newline bare, which does not parse
+ * back; here it is quoted.) Returns NULL when v holds something rison
  * cannot carry: a string or key with a NUL byte, or nesting deeper than
  * RISON_MAX_DEPTH. */
 char *rison_dump(arena_t *a, const json_t *v);

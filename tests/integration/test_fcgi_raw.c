@@ -250,3 +250,28 @@ Test(fcgi_raw, large_response_spans_records) {
     free(body);
     close(fd);
 }
+
+Test(fcgi_raw, oversized_params_are_431) {
+    int fd = fcgi_connect();
+    cr_assert_geq(fd, 0);
+    size_t n = (1u << 20) + 4096; /* past the 1 MiB params limit */
+    char *big = malloc(n + 1);
+    memset(big, 'a', n);
+    big[n] = '\0';
+    const char *const nv[] = {"REQUEST_METHOD", "GET", "PATH_INFO", "/health", "HTTP_X_BIG", big, NULL};
+    strbuf_t b;
+    strbuf_init(&b, n + 1024);
+    fcgi_build_request(&b, 3, false, nv);
+    fcgi_build_stdin(&b, 3, NULL, 0);
+    fcgi_send_all(fd, b.data, b.len);
+    uint16_t ids[] = {3};
+    fcgi_reply_t rep[1];
+    bool eof;
+    cr_assert_eq(fcgi_read_replies(fd, ids, rep, 1, 10, &eof), 1);
+    cr_assert(strstr(rep[0].stdout_data, "Status: 431 REQUEST HEADER FIELDS TOO LARGE"), "%.200s", rep[0].stdout_data);
+    fcgi_reply_free(&rep[0]);
+    strbuf_free(&b);
+    free(big);
+    close(fd);
+    assert_alive();
+}

@@ -192,3 +192,21 @@ Test(http, access_log_line_per_request) {
     }
     cr_assert(found, "no access-log line for %s in %s", path, logpath);
 }
+
+Test(http, oversized_header_refused_cleanly) {
+    size_t n = 64 * 1024;
+    char *hdr = malloc(n + 16);
+    strcpy(hdr, "X-Big: ");
+    memset(hdr + 7, 'b', n);
+    hdr[7 + n] = '\0';
+    const char *const h[] = {hdr, NULL};
+    http_response_t *r = http_request("GET", "/health", h, NULL, 0);
+    cr_assert(r);
+    cr_assert_geq(r->status, 400, "an oversized header must be refused, got %d", r->status);
+    cr_assert_lt(r->status, 500);
+    http_free(r);
+    free(hdr);
+    r = http_get("/health");
+    cr_assert(r && r->status == 200, "the server is still healthy");
+    http_free(r);
+}
