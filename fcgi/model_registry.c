@@ -3,11 +3,11 @@
 
 extern const resource_t security_users_resource, security_roles_resource, security_permissions_resource,
     security_view_menus_resource, security_pvms_resource, security_groups_resource,
-    security_registrations_resource;
+    security_registrations_resource, css_template_resource;
 
 const resource_t *const model_resources[] = {
     &security_users_resource,       &security_roles_resource, &security_permissions_resource,
     &security_view_menus_resource,  &security_pvms_resource,  &security_groups_resource,
-    &security_registrations_resource,
+    &security_registrations_resource, &css_template_resource,
     NULL,
 };

@@ -14,6 +14,7 @@
 #include "lib/json.h"
 #include "lib/rison.h"
 #include "persistence/model_query.h"
+#include "persistence/models.h"
 
 #define DEFAULT_PAGE_SIZE 20
 #define DEFAULT_MAX_PAGE_SIZE 100
@@ -232,13 +233,31 @@ static bool apply_filters(request_t *req, const resource_t *res, model_query_t *
             return false;
         }
         bool searchable = in_list(res->search_columns, col);
-        bool known = mq_is_fab_operator(opr);
+        const custom_filter_t *custom = NULL;
+        bool custom_code = false;
+        for (const custom_filter_t *cf = res->custom_filters; cf && cf->code; cf++) {
+            if (strcmp(cf->code, opr)) continue;
+            custom_code = true;
+            if (!strcmp(cf->column, col)) custom = cf;
+        }
+        if (custom) {
+            if (custom->apply(req, mq, value) == MQ_FILTER_BAD_VALUE) {
+                error_fab(req, 500, "Fatal error");
+                return false;
+            }
+            continue;
+        }
+        bool known = mq_is_fab_operator(opr) || custom_code;
         if (known && !searchable) {
             error_fab(req, 400, arena_sprintf(req->arena, "Filter column: %s not allowed to filter", col));
             return false;
         }
         if (!known) {
             if (searchable) continue; /* FAB ignores unknown operators on searchable columns */
+            error_fab(req, 400, arena_sprintf(req->arena, "Filter operation: %s not allowed on column: %s", opr, col));
+            return false;
+        }
+        if (custom_code) { /* a Superset code offered on another column */
             error_fab(req, 400, arena_sprintf(req->arena, "Filter operation: %s not allowed on column: %s", opr, col));
             return false;
         }
@@ -283,6 +302,7 @@ static void get_list(request_t *req) {
 
     model_query_t mq;
     mq_init(&mq, req->arena, res->model);
+    if (res->base_filter) res->base_filter(req, &mq);
     if (!apply_filters(req, res, &mq, json_object_get(q, "filters"))) return;
     const char *order_col = json_string_value(json_object_get(q, "order_column"));
     bool desc = !(od && !strcmp(json_string_value(od), "asc"));
@@ -354,6 +374,7 @@ static json_t *fetch_one(request_t *req, const resource_t *res, int64_t pk, cons
                          bool *db_error) {
     model_query_t mq;
     mq_init(&mq, req->arena, res->model);
+    if (res->base_filter) res->base_filter(req, &mq);
     mq_where(&mq, arena_sprintf(req->arena, "t.\"%s\" = %s::bigint", res->model->pk,
                                 mq_param(&mq, arena_sprintf(req->arena, "%lld", (long long)pk))));
     pg_error_t err;
@@ -474,6 +495,9 @@ static void info(request_t *req) {
             json_t *ops = json_array();
             for (const char *const *o = mq_operators_for(res->model, *c); o && *o; o++)
                 json_array_append_new(ops, json_pack("{s:s,s:s}", "name", operator_label(*o), "operator", *o));
+            for (const custom_filter_t *cf = res->custom_filters; cf && cf->code; cf++)
+                if (!strcmp(cf->column, *c))
+                    json_array_append_new(ops, json_pack("{s:s,s:s}", "name", cf->name, "operator", cf->code));
             json_object_set_new(filters, *c, ops);
         }
         json_object_set_new(out, "filters", filters);
@@ -603,6 +627,20 @@ static int64_t write_row(request_t *req, const resource_t *res, pg_conn_t *c, in
             strbuf_printf(&vals, "%s$%d", vals.len ? ", " : "", np);
         }
     }
+    if (!pk && model_col(m, "uuid") && !json_object_get(body, "uuid")) { /* UUIDMixin default */
+        strbuf_printf(&cols, "%s\"uuid\"", cols.len ? ", " : "");
+        strbuf_printf(&vals, "%sgen_random_uuid()", vals.len ? ", " : "");
+    }
+    if (m->audit) { /* AuditMixin: who and when, set by the server */
+        const char *uid = req->user ? arena_sprintf(req->arena, "%lld", (long long)req->user->id) : NULL;
+        params[np++] = uid;
+        if (pk) {
+            strbuf_printf(&cols, "%s\"changed_on\" = localtimestamp, \"changed_by_fk\" = $%d::int", cols.len ? ", " : "", np);
+        } else {
+            strbuf_printf(&cols, "%s\"created_on\", \"changed_on\", \"created_by_fk\", \"changed_by_fk\"", cols.len ? ", " : "");
+            strbuf_printf(&vals, "%slocaltimestamp, localtimestamp, $%d::int, $%d::int", vals.len ? ", " : "", np, np);
+        }
+    }
     const char *sql;
     if (pk) {
         params[np++] = arena_sprintf(req->arena, "%lld", (long long)pk);
@@ -671,6 +709,8 @@ static void write_item(request_t *req, bool is_post) {
     }
     if (id < 0) {
         if (hook_error) error_fab(req, 422, hook_error);
+        else if (err.status == PG_ERR_QUERY && res->superset_errors)
+            resp_json(req, 422, json_pack("{s:s}", "error", err.message), JSON_FLASK);
         else if (err.status == PG_ERR_QUERY && err.sqlstate[0] == '2' && err.sqlstate[1] == '3')
             /* integrity errors (unique, foreign key) */
             resp_json(req, 422, json_pack("{s:s}", "message", is_post ? err.message : arena_sprintf(req->arena,
@@ -735,6 +775,80 @@ static void delete_item(request_t *req) {
     error_fab(req, 200, "OK");
 }
 
+/* DELETE <base>/?q=!(1,2,3): every id must exist (under the base filter). */
+static void bulk_delete(request_t *req) {
+    const resource_t *res = model_rest_find(req->path);
+    const char *qs = req_query_arg(req, "q");
+    rison_error_t rerr;
+    json_t *ids = qs && *qs ? rison_parse(qs, strlen(qs), &rerr) : NULL;
+    if (ids) arena_on_free(req->arena, (arena_cleanup_fn)json_decref, ids);
+    if (!ids && qs && *qs && rerr.fatal) {
+        error_fab(req, 500, "Fatal error");
+        return;
+    }
+    if (!ids) {
+        error_fab(req, 400, "Not a valid rison/json argument");
+        return;
+    }
+    if (!json_is_array(ids)) {
+        schema_error(req, arena_sprintf(req->arena, "%s is not of type 'array'", py_repr(req->arena, ids)));
+        return;
+    }
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id) {
+        if (!json_is_integer(id)) {
+            schema_error(req, arena_sprintf(req->arena, "%s is not of type 'integer'", py_repr(req->arena, id)));
+            return;
+        }
+    }
+    char *list = json_dumps(ids, JSON_COMPACT);
+    model_query_t mq;
+    mq_init(&mq, req->arena, res->model);
+    if (res->base_filter) res->base_filter(req, &mq);
+    const char *p = mq_param(&mq, arena_strdup(req->arena, list));
+    free(list);
+    mq_where(&mq, arena_sprintf(req->arena, "t.\"%s\" IN (SELECT x::bigint FROM jsonb_array_elements_text(%s::jsonb) e(x))",
+                                res->model->pk, p));
+    pg_error_t err;
+    int64_t found = mq_count(&mq, app_pg(req->app), &err);
+    json_t *uniq = json_object();
+    json_array_foreach(ids, i, id) json_object_set_new(uniq, arena_sprintf(req->arena, "%lld", (long long)json_integer_value(id)), json_true());
+    size_t wanted = json_object_size(uniq);
+    json_decref(uniq);
+    if (found < 0) {
+        db_failure(req);
+        return;
+    }
+    if ((size_t)found != wanted) {
+        error_fab(req, 404, "Not found");
+        return;
+    }
+    pg_conn_t *c = pg_acquire(app_pg(req->app), req->arena, &err);
+    bool ok = c && pg_begin(c, req->arena, &err);
+    for (const model_rel_t *r = res->model->rels; ok && r && r->name; r++) {
+        if (r->kind != REL_MANY_TO_MANY) continue;
+        ok = pg_conn_query(c, req->arena, &err,
+                           arena_sprintf(req->arena, "DELETE FROM \"%s\" WHERE \"%s\" IN (SELECT x::bigint FROM"
+                                                     " jsonb_array_elements_text($1::jsonb) e(x))",
+                                         r->link_table, r->link_self),
+                           1, &mq.params[mq.nparams - 1]) != NULL;
+    }
+    ok = ok && pg_conn_query(c, req->arena, &err,
+                             arena_sprintf(req->arena, "DELETE FROM \"%s\" WHERE \"%s\" IN (SELECT x::bigint FROM"
+                                                       " jsonb_array_elements_text($1::jsonb) e(x))",
+                                           res->model->table, res->model->pk),
+                             1, &mq.params[mq.nparams - 1]) != NULL;
+    ok = ok && pg_commit(c, req->arena, &err);
+    if (c) pg_release(c);
+    if (!ok) {
+        if (err.status == PG_ERR_QUERY) error_fab(req, 422, err.message);
+        else db_failure(req);
+        return;
+    }
+    error_fab(req, 200, arena_sprintf(req->arena, "Deleted %zu %s", wanted, wanted == 1 ? res->noun_singular : res->noun_plural));
+}
+
 /* ---- related and distinct ---- */
 
 /* get_related_schema / distinct: filter, page, page_size, include_ids. */
@@ -780,6 +894,13 @@ static void related(request_t *req) {
     model_query_t mq;
     mq_init(&mq, req->arena, tm);
     if (rf->base_sql) mq_where(&mq, rf->base_sql);
+    const json_t *excluded = config_get(req->cfg, "EXCLUDE_USERS_FROM_LISTS");
+    if (tm == &model_ab_user && json_is_array(excluded) && json_array_size(excluded)) {
+        char *names = json_dumps(excluded, JSON_COMPACT);
+        mq_where(&mq, arena_sprintf(req->arena, "t.username NOT IN (SELECT jsonb_array_elements_text(%s::jsonb))",
+                                    mq_param(&mq, arena_strdup(req->arena, names))));
+        free(names);
+    }
     if (filter && rf->filter_sql) mq_where(&mq, arena_sprintf(req->arena, rf->filter_sql, mq_param(&mq, filter)));
     pg_error_t err;
     int64_t count = mq_count(&mq, app_pg(req->app), &err);
@@ -883,6 +1004,7 @@ route_def_t *model_rest_routes(const resource_t *res, size_t *n) {
         {res->perm_get, "GET", "/<int:pk>", get_item}, {res->perm_post, "POST", "/", post_item},
         {res->perm_put, "PUT", "/<pk>", put_item},  {res->perm_delete, "DELETE", "/<pk>", delete_item},
         {res->related ? res->perm_list : NULL, "GET", "/related/<column_name>", related},
+        {res->noun_singular ? res->perm_delete : NULL, "DELETE", "/", bulk_delete},
         {res->distinct_columns ? res->perm_list : NULL, "GET", "/distinct/<column_name>", distinct},
     };
     size_t count = sizeof spec / sizeof spec[0];

@@ -16,6 +16,7 @@
 #include "fcgi/request.h"
 #include "fcgi/router.h"
 #include "persistence/model.h"
+#include "persistence/model_query.h"
 #include "persistence/pg.h"
 
 typedef struct resource resource_t;
@@ -44,6 +45,18 @@ typedef struct related_field {
     const char *base_sql;    /* always-applied condition, or NULL */
 } related_field_t;
 
+/* A Superset custom filter operator (rest-api.md §1.12) on one column. */
+typedef mq_filter_result_t (*custom_filter_fn)(request_t *req, model_query_t *q, const json_t *value);
+typedef struct custom_filter {
+    const char *code;    /* "css_template_all_text" */
+    const char *name;    /* label in _info, "All Text" */
+    const char *column;  /* search column it is offered on */
+    custom_filter_fn apply;
+} custom_filter_t;
+
+/* Access (base) filter ANDed into every query of the resource's rows. */
+typedef void (*base_filter_fn)(request_t *req, model_query_t *q);
+
 struct resource {
     const char *base;          /* "/api/v1/security/users" */
     const model_t *model;
@@ -68,6 +81,11 @@ struct resource {
     bool post_returns_id_only;    /* FAB UserApi answers 201 {"id": N} */
     const related_field_t *related;        /* {NULL} terminated, may be NULL */
     const char *const *distinct_columns;   /* NULL-terminated, may be NULL */
+    const custom_filter_t *custom_filters; /* {NULL} terminated, may be NULL */
+    base_filter_fn base_filter;            /* may be NULL */
+    const char *noun_singular;             /* bulk delete "Deleted 1 chart"; NULL = no bulk delete */
+    const char *noun_plural;
+    bool superset_errors;   /* Superset class: database errors answer 422 {"error": ...} */
 };
 
 /* Route definitions for a resource (heap array, caller frees with free()). */

@@ -66,6 +66,7 @@ typedef struct request {
     json_t *session;            /* Flask session dict, loaded lazily; owned via the arena */
     bool session_loaded;
     bool session_modified;
+    struct session_server *session_server; /* server-side session state (fcgi/session.c) */
     struct sec_user *user;      /* current user; NULL = anonymous */
     bool user_resolved;
     const char *user_name;      /* for the access log */

@@ -1,10 +1,25 @@
-/* Request session handling on top of lib/session_codec; see session.h. */
+/* Request session handling: signed cookies (lib/session_codec) or, with
+ * SESSION_SERVER_SIDE, Flask-Session's Redis store (fcgi/session_store);
+ * see session.h. */
 #include "fcgi/session.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "fcgi/session_store.h"
+#include "lib/crypto.h"
 #include "lib/session_codec.h"
+
+#define COOKIE_DELETED "; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0"
+
+/* Server-side state of the request's session. */
+typedef struct session_server {
+    const char *id;  /* id whose stored session was loaded; NULL for a new session
+                      * (its id is made when it is first saved) */
+    bool permanent;  /* the `_permanent` flag, kept out of the dict handlers see */
+    bool failed;     /* the store cannot be used: nothing is written back */
+} session_server_t;
 
 const char *req_cookie(request_t *req, const char *name) {
     const char *h = req_header(req, "Cookie");
@@ -31,20 +46,58 @@ static const char *cookie_name(const request_t *req) {
     return config_str(req->cfg, "SESSION_COOKIE_NAME", "session");
 }
 
+static bool server_side(const request_t *req) { return config_bool(req->cfg, "SESSION_SERVER_SIDE", false); }
+
+static double lifetime(const request_t *req) { return config_real(req->cfg, "PERMANENT_SESSION_LIFETIME", 2678400); }
+
+static json_t *load_cookie(request_t *req) {
+    const char *cookie = req_cookie(req, cookie_name(req));
+    if (!cookie || !*cookie) return NULL;
+    const char *secret = config_str(req->cfg, "SECRET_KEY", "");
+    return session_cookie_decode(req->arena, secret, cookie, (int64_t)time(NULL), (int64_t)lifetime(req));
+}
+
+/* Flask-Session's open_session: the cookie holds the id; an id that is absent
+ * or unknown to the store gives a new session, permanent when
+ * SESSION_PERMANENT (default True). `_permanent` moves from the dict to the
+ * state, so that an empty dict means what Python's bool(session) means. */
+static json_t *load_server(request_t *req) {
+    session_server_t *st = arena_calloc(req->arena, 1, sizeof *st);
+    req->session_server = st;
+    st->permanent = config_bool(req->cfg, "SESSION_PERMANENT", true);
+    if (session_store_config_error(req->cfg)) {
+        st->failed = true;
+        return NULL;
+    }
+    const char *id = req_cookie(req, cookie_name(req));
+    if (!id || !*id) return NULL;
+    json_t *s = NULL;
+    session_store_status_t r = session_store_load(req, id, &s);
+    if (r == SESSION_STORE_ERROR) st->failed = true;
+    if (r != SESSION_STORE_FOUND) return NULL;
+    st->id = id;
+    st->permanent = json_is_true(json_object_get(s, "_permanent"));
+    json_object_del(s, "_permanent");
+    /* This response re-sends the cookie (sliding expiry), which adds Cookie to Vary. */
+    if (st->permanent && json_object_size(s) && config_bool(req->cfg, "SESSION_REFRESH_EACH_REQUEST", true))
+        req->session_accessed = true;
+    return s;
+}
+
 static json_t *load(request_t *req) {
     if (req->session_loaded) return req->session;
     req->session_loaded = true;
-    json_t *s = NULL;
-    const char *cookie = req_cookie(req, cookie_name(req));
-    const char *secret = config_str(req->cfg, "SECRET_KEY", "");
-    if (cookie && *cookie) {
-        int64_t max_age = (int64_t)config_real(req->cfg, "PERMANENT_SESSION_LIFETIME", 2678400);
-        s = session_cookie_decode(req->arena, secret, cookie, (int64_t)time(NULL), max_age);
-    }
+    json_t *s = server_side(req) ? load_server(req) : load_cookie(req);
     if (!s) s = json_object();
     arena_on_free(req->arena, decref, s);
     req->session = s;
     return s;
+}
+
+bool session_open(request_t *req) {
+    if (!server_side(req)) return true;
+    load(req);
+    return !req->session_server->failed;
 }
 
 json_t *session_dict(request_t *req) {
@@ -70,44 +123,97 @@ void session_del(request_t *req, const char *key) {
     if (json_object_del(session_dict(req), key) == 0) req->session_modified = true;
 }
 
-/* Cookie attributes in werkzeug's order: Domain, Expires, Max-Age, Secure,
- * HttpOnly, Path, SameSite. Talisman replaces SameSite by its own setting. */
-static void cookie_attrs(request_t *req, strbuf_t *sb, bool deleting) {
+/* ---- Set-Cookie ---- */
+
+/* werkzeug's http_date, independent of the locale. */
+static const char *http_date(request_t *req, time_t t) {
+    static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return arena_sprintf(req->arena, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
+                         months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* name=value and the attributes in werkzeug's order: Domain, Expires (with
+ * Max-Age, given as text), Secure, HttpOnly, Path, SameSite. Talisman
+ * replaces SameSite by its own setting. `bare` keeps only Domain, Expires
+ * and Path: werkzeug's delete_cookie(key, path=, domain=), which is how
+ * Flask-Session deletes its cookie. */
+static const char *cookie_line(request_t *req, const char *value, const char *expires, bool bare) {
+    strbuf_t sb;
+    strbuf_init_arena(&sb, req->arena, 256);
+    strbuf_printf(&sb, "%s=%s", cookie_name(req), value);
     const char *domain = config_str(req->cfg, "SESSION_COOKIE_DOMAIN", NULL);
     if (domain && *domain) {
         while (*domain == '.') domain++;
         const char *colon = strchr(domain, ':');
-        strbuf_printf(sb, "; Domain=%.*s", colon ? (int)(colon - domain) : (int)strlen(domain), domain);
+        strbuf_printf(&sb, "; Domain=%.*s", colon ? (int)(colon - domain) : (int)strlen(domain), domain);
     }
-    if (deleting) strbuf_puts(sb, "; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0");
+    if (expires) strbuf_puts(&sb, expires);
     const json_t *tc = config_get(req->cfg, "TALISMAN_CONFIG");
     bool talisman = config_bool(req->cfg, "TALISMAN_ENABLED", true);
     bool secure = config_bool(req->cfg, "SESSION_COOKIE_SECURE", false);
     if (talisman && tc && json_is_boolean(json_object_get(tc, "session_cookie_secure")))
         secure = json_is_true(json_object_get(tc, "session_cookie_secure"));
-    if (secure) strbuf_puts(sb, "; Secure");
-    if (talisman || config_bool(req->cfg, "SESSION_COOKIE_HTTPONLY", true)) strbuf_puts(sb, "; HttpOnly");
+    if (secure && !bare) strbuf_puts(&sb, "; Secure");
+    if ((talisman || config_bool(req->cfg, "SESSION_COOKIE_HTTPONLY", true)) && !bare) strbuf_puts(&sb, "; HttpOnly");
     const char *path = config_str(req->cfg, "SESSION_COOKIE_PATH", NULL);
     if (!path || !*path) path = config_str(req->cfg, "APPLICATION_ROOT", "/");
-    strbuf_printf(sb, "; Path=%s", path && *path ? path : "/");
+    strbuf_printf(&sb, "; Path=%s", path && *path ? path : "/");
     const char *samesite = config_str(req->cfg, "SESSION_COOKIE_SAMESITE", "Lax");
     if (talisman) {
         const json_t *v = tc ? json_object_get(tc, "session_cookie_samesite") : NULL;
         samesite = json_is_string(v) ? json_string_value(v) : "Lax";
     }
-    if (samesite && *samesite) strbuf_printf(sb, "; SameSite=%s", samesite);
+    if (samesite && *samesite && !bare) strbuf_printf(&sb, "; SameSite=%s", samesite);
+    return sb.data;
+}
+
+static void save_cookie(request_t *req) {
+    if (!req->session_modified) return;
+    if (json_object_size(req->session) == 0) {
+        resp_add_header(req, "Set-Cookie", cookie_line(req, "", COOKIE_DELETED, false));
+        return;
+    }
+    const char *secret = config_str(req->cfg, "SECRET_KEY", "");
+    const char *value = session_cookie_encode(req->arena, secret, req->session, (int64_t)time(NULL));
+    resp_add_header(req, "Set-Cookie", cookie_line(req, value, NULL, false));
+}
+
+/* "; Expires=" now + PERMANENT_SESSION_LIFETIME (whole seconds, as http_date
+ * drops the fraction). */
+static const char *permanent_expires(request_t *req) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    double ahead = (double)now.tv_nsec / 1e9 + lifetime(req); /* >= 0: truncation is floor */
+    return arena_sprintf(req->arena, "; Expires=%s", http_date(req, now.tv_sec + (time_t)ahead));
+}
+
+/* Flask-Session's save_session. It runs for every request, touched or not:
+ * a non-empty session is written again (SESSION_REFRESH_EACH_REQUEST,
+ * default True) and, when permanent, its cookie re-sent with a new Expires. */
+static void save_server(request_t *req) {
+    load(req);
+    session_server_t *st = req->session_server;
+    if (st->failed) return;
+    if (json_object_size(req->session) == 0) {
+        if (!req->session_modified) return;
+        if (st->id) session_store_delete(req, st->id);
+        resp_add_header(req, "Set-Cookie", cookie_line(req, "", COOKIE_DELETED, true));
+        return;
+    }
+    bool refresh = config_bool(req->cfg, "SESSION_REFRESH_EACH_REQUEST", true);
+    if (!req->session_modified && !refresh) return;
+    const char *id = st->id;
+    if (!id) id = crypto_token_urlsafe(req->arena, (size_t)config_int(req->cfg, "SESSION_ID_LENGTH", 32));
+    if (!session_store_save(req, id, req->session, st->permanent)) return; /* no cookie for an unsaved session */
+    if (!req->session_modified && !(st->permanent && refresh)) return;
+    resp_add_header(req, "Set-Cookie", cookie_line(req, id, st->permanent ? permanent_expires(req) : NULL, false));
 }
 
 void session_save(request_t *req) {
-    if (!req->session_modified) return;
-    strbuf_t sb;
-    strbuf_init_arena(&sb, req->arena, 512);
-    strbuf_printf(&sb, "%s=", cookie_name(req));
-    bool empty = json_object_size(req->session) == 0;
-    if (!empty) {
-        const char *secret = config_str(req->cfg, "SECRET_KEY", "");
-        strbuf_puts(&sb, session_cookie_encode(req->arena, secret, req->session, (int64_t)time(NULL)));
-    }
-    cookie_attrs(req, &sb, empty);
-    resp_add_header(req, "Set-Cookie", sb.data);
+    if (server_side(req)) save_server(req);
+    else save_cookie(req);
 }

@@ -45,6 +45,20 @@ typedef struct model_rel {
     const char *link_seq;    /* sequence for the link table's id, or NULL (serial/default) */
 } model_rel_t;
 
+/* A model method exposed as a read-only column ("changed_on_delta_humanized").
+ * sql is evaluated over alias t; format post-processes its JSON value. */
+typedef enum {
+    COMPUTED_RAW,           /* the SQL value as is */
+    COMPUTED_HUMANIZE_AGO,  /* sql yields seconds; shown like humanize.naturaltime */
+} computed_format_t;
+
+typedef struct model_computed {
+    const char *name;
+    const char *sql;
+    const char *renders;    /* column ordering by this name orders by (@renders), or NULL */
+    computed_format_t format;
+} model_computed_t;
+
 struct model {
     const char *table;
     const char *pk;          /* integer primary key column */
@@ -53,9 +67,21 @@ struct model {
     const model_col_t *cols; /* NULL-name terminated */
     const model_rel_t *rels; /* NULL-name terminated, may be NULL */
     const char *str_sql;     /* SQL expression (alias t) printing a row like str(row) */
+    const model_computed_t *computed; /* NULL-name terminated, may be NULL */
+    bool audit;              /* AuditMixin: created_on/changed_on/created_by_fk/changed_by_fk */
 };
 
 const model_col_t *model_col(const model_t *m, const char *name);
 const model_rel_t *model_rel(const model_t *m, const char *name);
+const model_computed_t *model_computed(const model_t *m, const char *name);
+
+/* The audit columns every AuditMixinNullable model carries, and the derived
+ * columns Superset exposes for them. */
+#define MODEL_AUDIT_COLUMNS                                                                        \
+    {"created_on", COL_DATETIME, 0, true, false}, {"changed_on", COL_DATETIME, 0, true, false}
+#define MODEL_AUDIT_RELATIONS(self)                                                                \
+    {"created_by", REL_MANY_TO_ONE, &self, "created_by_fk", NULL, NULL, NULL, NULL},              \
+    {"changed_by", REL_MANY_TO_ONE, &self, "changed_by_fk", NULL, NULL, NULL, NULL}
+extern const model_computed_t model_audit_computed[];
 
 #endif

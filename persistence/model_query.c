@@ -1,6 +1,8 @@
 /* SQL building for the generic model engine; see model_query.h. */
 #include "persistence/model_query.h"
 
+#include "lib/humanize.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +271,8 @@ const char *mq_column_sql(model_query_t *q, const char *col) {
     arena_t *a = q->arena;
     const char *dot = strchr(col, '.');
     if (!dot) {
+        const model_computed_t *mc = model_computed(q->model, col);
+        if (mc && mc->renders) col = mc->renders; /* @renders: order by the underlying column */
         const model_col_t *c = model_col(q->model, col);
         return c ? arena_sprintf(a, "t.%s", qi(a, c->name)) : NULL;
     }
@@ -317,8 +321,11 @@ static const char *object_sql(model_query_t *q, const char *const *cols, size_t 
         if (!dot) {
             const model_col_t *c = model_col(m, col);
             const model_rel_t *r = c ? NULL : model_rel(m, col);
+            const model_computed_t *mc = c || r ? NULL : model_computed(m, col);
             strbuf_printf(&sb, "'%s', ", col);
-            if (c) {
+            if (mc) {
+                strbuf_printf(&sb, "(%s)", mc->sql);
+            } else if (c) {
                 strbuf_puts(&sb, json_value_sql(a, arena_sprintf(a, "t.%s", qi(a, c->name)), c->type));
             } else if (r && r->kind == REL_MANY_TO_ONE) {
                 strbuf_printf(&sb, "t.%s", qi(a, r->fk));
@@ -362,6 +369,17 @@ static const char *object_sql(model_query_t *q, const char *const *cols, size_t 
     return sb.data;
 }
 
+/* Values PostgreSQL cannot format the way Python does (humanized deltas). */
+static void format_computed(model_query_t *q, json_t *row, const char *const *cols, size_t ncols) {
+    for (size_t i = 0; i < ncols; i++) {
+        const model_computed_t *mc = model_computed(q->model, cols[i]);
+        if (!mc || mc->format != COMPUTED_HUMANIZE_AGO) continue;
+        json_t *v = json_object_get(row, cols[i]);
+        if (!json_is_number(v)) continue; /* NULL timestamps stay null */
+        json_object_set_new(row, cols[i], json_string(humanize_naturaltime(q->arena, json_number_value(v))));
+    }
+}
+
 json_t *mq_fetch(model_query_t *q, pg_pool_t *pg, const char *const *cols, size_t ncols, json_t **ids,
                  pg_error_t *err) {
     arena_t *a = q->arena;
@@ -383,7 +401,9 @@ json_t *mq_fetch(model_query_t *q, pg_pool_t *pg, const char *const *cols, size_
     for (int i = 0; i < pg_nrows(r); i++) {
         json_array_append_new(*ids, json_integer(pg_get_int(r, i, 0, 0)));
         json_t *row = json_loads(pg_get(r, i, 1), JSON_DECODE_ANY, NULL);
-        json_array_append_new(rows, row ? row : json_object());
+        if (!row) row = json_object();
+        format_computed(q, row, cols, ncols);
+        json_array_append_new(rows, row);
     }
     return rows;
 }

@@ -10,112 +10,8 @@
 
 #include "fcgi/app.h"
 #include "fcgi/model_rest.h"
+#include "persistence/models.h"
 #include "domain/user.h"
-
-/* ---- models ---- */
-
-static const model_t m_user, m_role, m_group, m_permission, m_view_menu, m_pvm;
-
-static const model_col_t user_cols[] = {
-    {"id", COL_INT, 0, false, true},
-    {"first_name", COL_STRING, 64, false, false},
-    {"last_name", COL_STRING, 64, false, false},
-    {"username", COL_STRING, 64, false, true},
-    {"password", COL_STRING, 256, true, false},
-    {"active", COL_BOOL, 0, true, false},
-    {"email", COL_STRING, 320, false, true},
-    {"last_login", COL_DATETIME, 0, true, false},
-    {"login_count", COL_INT, 0, true, false},
-    {"fail_login_count", COL_INT, 0, true, false},
-    {"created_on", COL_DATETIME, 0, true, false},
-    {"changed_on", COL_DATETIME, 0, true, false},
-    {NULL, 0, 0, false, false},
-};
-static const model_rel_t user_rels[] = {
-    {"roles", REL_MANY_TO_MANY, &m_role, NULL, "ab_user_role", "user_id", "role_id", "ab_user_role_id_seq"},
-    {"groups", REL_MANY_TO_MANY, &m_group, NULL, "ab_user_group", "user_id", "group_id", "ab_user_group_id_seq"},
-    {"created_by", REL_MANY_TO_ONE, &m_user, "created_by_fk", NULL, NULL, NULL, NULL},
-    {"changed_by", REL_MANY_TO_ONE, &m_user, "changed_by_fk", NULL, NULL, NULL, NULL},
-    {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
-};
-static const model_t m_user = {"ab_user", "id", "ab_user_id_seq", "User", user_cols, user_rels,
-                               "t.first_name || ' ' || t.last_name"};
-
-static const model_col_t name_cols[] = {
-    {"id", COL_INT, 0, false, true},
-    {"name", COL_STRING, 64, false, true},
-    {NULL, 0, 0, false, false},
-};
-/* Deleting a role removes its rows from every association table, as
- * SQLAlchemy does for these secondary relationships. */
-static const model_rel_t role_rels[] = {
-    {"permissions", REL_MANY_TO_MANY, &m_pvm, NULL, "ab_permission_view_role", "role_id", "permission_view_id",
-     "ab_permission_view_role_id_seq"},
-    {"user", REL_MANY_TO_MANY, &m_user, NULL, "ab_user_role", "role_id", "user_id", "ab_user_role_id_seq"},
-    {"groups", REL_MANY_TO_MANY, &m_group, NULL, "ab_group_role", "role_id", "group_id", "ab_group_role_id_seq"},
-    {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
-};
-static const model_t m_role = {"ab_role", "id", "ab_role_id_seq", "Role", name_cols, role_rels, "t.name"};
-
-static const model_col_t group_cols[] = {
-    {"id", COL_INT, 0, false, true},
-    {"name", COL_STRING, 100, false, true},
-    {"label", COL_STRING, 150, true, false},
-    {"description", COL_STRING, 512, true, false},
-    {NULL, 0, 0, false, false},
-};
-static const model_rel_t group_rels[] = {
-    {"users", REL_MANY_TO_MANY, &m_user, NULL, "ab_user_group", "group_id", "user_id", "ab_user_group_id_seq"},
-    {"roles", REL_MANY_TO_MANY, &m_role, NULL, "ab_group_role", "group_id", "role_id", "ab_group_role_id_seq"},
-    {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
-};
-static const model_t m_group = {"ab_group", "id", "ab_group_id_seq", "Group", group_cols, group_rels, "t.name"};
-
-static const model_col_t permission_cols[] = {
-    {"id", COL_INT, 0, false, true},
-    {"name", COL_STRING, 100, false, true},
-    {NULL, 0, 0, false, false},
-};
-static const model_t m_permission = {"ab_permission", "id", "ab_permission_id_seq", "Permission", permission_cols,
-                                     NULL, "t.name"};
-
-static const model_col_t view_menu_cols[] = {
-    {"id", COL_INT, 0, false, true},
-    {"name", COL_STRING, 250, false, true},
-    {NULL, 0, 0, false, false},
-};
-static const model_t m_view_menu = {"ab_view_menu", "id", "ab_view_menu_id_seq", "ViewMenu", view_menu_cols, NULL,
-                                    "t.name"};
-
-static const model_col_t pvm_cols[] = {
-    {"id", COL_INT, 0, false, true},
-    {"permission_id", COL_INT, 0, true, false},
-    {"view_menu_id", COL_INT, 0, true, false},
-    {NULL, 0, 0, false, false},
-};
-static const model_rel_t pvm_rels[] = {
-    {"permission", REL_MANY_TO_ONE, &m_permission, "permission_id", NULL, NULL, NULL, NULL},
-    {"view_menu", REL_MANY_TO_ONE, &m_view_menu, "view_menu_id", NULL, NULL, NULL, NULL},
-    {"role", REL_MANY_TO_MANY, &m_role, NULL, "ab_permission_view_role", "permission_view_id", "role_id",
-     "ab_permission_view_role_id_seq"},
-    {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
-};
-static const model_t m_pvm = {"ab_permission_view", "id", "ab_permission_view_id_seq", "PermissionView", pvm_cols,
-                              pvm_rels, "t.id::text"};
-
-static const model_col_t register_user_cols[] = {
-    {"id", COL_INT, 0, false, true},
-    {"first_name", COL_STRING, 64, false, false},
-    {"last_name", COL_STRING, 64, false, false},
-    {"username", COL_STRING, 64, false, true},
-    {"password", COL_STRING, 256, true, false},
-    {"email", COL_STRING, 320, false, false},
-    {"registration_date", COL_DATETIME, 0, true, false},
-    {"registration_hash", COL_STRING, 256, true, false},
-    {NULL, 0, 0, false, false},
-};
-static const model_t m_register_user = {"ab_register_user", "id", "ab_register_user_id_seq", "RegisterUser",
-                                        register_user_cols, NULL, "t.username"};
 
 /* ---- users: FAB UserApi rules ---- */
 
@@ -246,7 +142,7 @@ static const char *const user_order[] = {"id", "roles.id", "roles.name", "first_
                                          "created_on", "changed_on", "created_by.id", "changed_by.id", NULL};
 
 const resource_t security_users_resource = {
-    .base = "/api/v1/security/users", .model = &m_user, .view_menu = "User", FAB_PERMS,
+    .base = "/api/v1/security/users", .model = &model_ab_user, .view_menu = "User", FAB_PERMS,
     .list_columns = user_list, .show_columns = user_list, .add_columns = user_write, .edit_columns = user_write,
     .search_columns = user_search, .order_columns = user_order, .route_flags = ROUTE_CSRF_EXEMPT,
     .validate = user_validate, .after_write = user_after_write, .post_returns_id_only = true,
@@ -256,20 +152,20 @@ static const char *const id_name[] = {"id", "name", NULL};
 static const char *const name_only[] = {"name", NULL};
 
 const resource_t security_roles_resource = {
-    .base = "/api/v1/security/roles", .model = &m_role, .view_menu = "Role", FAB_PERMS,
+    .base = "/api/v1/security/roles", .model = &model_ab_role, .view_menu = "Role", FAB_PERMS,
     .list_columns = id_name, .show_columns = id_name, .add_columns = name_only, .edit_columns = name_only,
     .search_columns = id_name, .order_columns = id_name, .route_flags = ROUTE_CSRF_EXEMPT,
 };
 
 const resource_t security_permissions_resource = {
-    .base = "/api/v1/security/permissions", .model = &m_permission, .view_menu = "Permission",
+    .base = "/api/v1/security/permissions", .model = &model_ab_permission, .view_menu = "Permission",
     .perm_list = "can_get", .perm_get = "can_get", .perm_info = "can_info",
     .list_columns = id_name, .show_columns = id_name, .add_columns = name_only, .edit_columns = name_only,
     .search_columns = id_name, .order_columns = id_name, .route_flags = ROUTE_CSRF_EXEMPT,
 };
 
 const resource_t security_view_menus_resource = {
-    .base = "/api/v1/security/resources", .model = &m_view_menu, .view_menu = "ViewMenu", FAB_PERMS,
+    .base = "/api/v1/security/resources", .model = &model_ab_view_menu, .view_menu = "ViewMenu", FAB_PERMS,
     .list_columns = id_name, .show_columns = id_name, .add_columns = name_only, .edit_columns = name_only,
     .search_columns = id_name, .order_columns = id_name, .route_flags = ROUTE_CSRF_EXEMPT,
 };
@@ -279,7 +175,7 @@ static const char *const pvm_write[] = {"permission_id", "view_menu_id", NULL};
 static const char *const pvm_search[] = {"permission", "view_menu", "role", NULL};
 
 const resource_t security_pvms_resource = {
-    .base = "/api/v1/security/permissions-resources", .model = &m_pvm, .view_menu = "PermissionViewMenu", FAB_PERMS,
+    .base = "/api/v1/security/permissions-resources", .model = &model_ab_permission_view, .view_menu = "PermissionViewMenu", FAB_PERMS,
     .list_columns = pvm_list, .show_columns = pvm_list, .add_columns = pvm_write, .edit_columns = pvm_write,
     .search_columns = pvm_search, .order_columns = pvm_list, .route_flags = ROUTE_CSRF_EXEMPT,
 };
@@ -289,7 +185,7 @@ static const char *const group_list[] = {"id", "name", "label", "description", "
 static const char *const group_write[] = {"name", "label", "description", "users", "roles", NULL};
 
 const resource_t security_groups_resource = {
-    .base = "/api/v1/security/groups", .model = &m_group, .view_menu = "Group", FAB_PERMS,
+    .base = "/api/v1/security/groups", .model = &model_ab_group, .view_menu = "Group", FAB_PERMS,
     .list_columns = group_list, .show_columns = group_list, .add_columns = group_write, .edit_columns = group_write,
     .search_columns = group_list, .order_columns = group_list, .route_flags = ROUTE_CSRF_EXEMPT,
 };
@@ -302,7 +198,7 @@ static const char *const registration_search[] = {"first_name", "last_name", "us
 static const char *const id_only[] = {"id", NULL};
 
 const resource_t security_registrations_resource = {
-    .base = "/api/v1/security/user_registrations", .model = &m_register_user, .view_menu = "UserRegistrationsRestAPI",
+    .base = "/api/v1/security/user_registrations", .model = &model_ab_register_user, .view_menu = "UserRegistrationsRestAPI",
     .perm_list = "can_list", .perm_get = "can_show", .perm_info = "can_list", .perm_post = "can_add",
     .perm_put = "can_edit", .perm_delete = "can_delete",
     .list_columns = registration_list, .show_columns = registration_list, .add_columns = id_only,

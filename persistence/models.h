@@ -1,0 +1,15 @@
+/* The metadata tables served by the generic model engine (definitions in
+ * persistence/models_*.c). Static declarations, nothing allocated. */
+#ifndef LITESET_PERSISTENCE_MODELS_H
+#define LITESET_PERSISTENCE_MODELS_H
+
+#include "persistence/model.h"
+
+/* Flask-AppBuilder security tables */
+extern const model_t model_ab_user, model_ab_role, model_ab_group, model_ab_permission, model_ab_view_menu,
+    model_ab_permission_view, model_ab_register_user;
+
+/* Superset tables */
+extern const model_t model_css_template;
+
+#endif
