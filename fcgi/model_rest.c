@@ -355,7 +355,8 @@ static void get_list(request_t *req) {
         json_object_set_new(out, "order_columns", oc);
     }
     if (want_key(keys, "list_title"))
-        json_object_set_new(out, "list_title", json_string(title(req->arena, "List ", res->model->name)));
+        json_object_set_new(out, "list_title", json_string(res->list_title ? res->list_title
+                                                                          : title(req->arena, "List ", res->model->name)));
     resp_json(req, 200, out, JSON_FLASK);
 }
 
@@ -662,6 +663,20 @@ static int64_t write_row(request_t *req, const resource_t *res, pg_conn_t *c, in
     return pg_nrows(r) ? pg_get_int(r, 0, 0, 0) : 0;
 }
 
+/* Whether row pk exists and passes the resource's access filter: writes on
+ * rows the user may not see answer 404, as the reference's lookups do. */
+static bool visible(request_t *req, const resource_t *res, int64_t pk, bool *db_error) {
+    model_query_t mq;
+    mq_init(&mq, req->arena, res->model);
+    if (res->base_filter) res->base_filter(req, &mq);
+    mq_where(&mq, arena_sprintf(req->arena, "t.\"%s\" = %s::bigint", res->model->pk,
+                                mq_param(&mq, arena_sprintf(req->arena, "%lld", (long long)pk))));
+    pg_error_t err;
+    int64_t n = mq_count(&mq, app_pg(req->app), &err);
+    *db_error = n < 0;
+    return n > 0;
+}
+
 static void write_item(request_t *req, bool is_post) {
     const resource_t *res = model_rest_find(req->path);
     int64_t pk = 0;
@@ -685,8 +700,17 @@ static void write_item(request_t *req, bool is_post) {
     }
     json_t *errors = res->validate ? res->validate(req, res, body, is_post) : generic_validate(req, res, body, is_post);
     if (errors) {
-        resp_json(req, 422, json_pack("{s:o}", "message", errors), JSON_FLASK);
+        resp_json(req, res->validation_status ? res->validation_status : 422, json_pack("{s:o}", "message", errors),
+                  JSON_FLASK);
         return;
+    }
+    if (!is_post) {
+        bool db_error;
+        if (!visible(req, res, pk, &db_error)) {
+            if (db_error) db_failure(req);
+            else error_fab(req, 404, "Not found");
+            return;
+        }
     }
     pg_error_t err;
     pg_conn_t *c = pg_acquire(app_pg(req->app), req->arena, &err);
@@ -736,6 +760,12 @@ static void delete_item(request_t *req) {
     int64_t pk;
     if (!pk_of(req, &pk)) {
         error_fab(req, 404, "Not found");
+        return;
+    }
+    bool db_error;
+    if (!visible(req, res, pk, &db_error)) {
+        if (db_error) db_failure(req);
+        else error_fab(req, 404, "Not found");
         return;
     }
     const char *ids = arena_sprintf(req->arena, "%lld", (long long)pk);
@@ -959,6 +989,7 @@ static void distinct(request_t *req) {
         return;
     model_query_t mq;
     mq_init(&mq, req->arena, res->model);
+    if (res->base_filter) res->base_filter(req, &mq); /* distinct values only from visible rows */
     const char *col_sql = arena_sprintf(req->arena, "t.\"%s\"", c->name);
     if (filter) mq_where(&mq, arena_sprintf(req->arena, "%s::text ILIKE %s || '%%'", col_sql, mq_param(&mq, filter)));
     const char *where = mq.where.len ? arena_sprintf(req->arena, " WHERE %s", mq.where.data) : "";

@@ -86,6 +86,9 @@ struct resource {
     const char *noun_singular;             /* bulk delete "Deleted 1 chart"; NULL = no bulk delete */
     const char *noun_plural;
     bool superset_errors;   /* Superset class: database errors answer 422 {"error": ...} */
+    const char *list_title; /* explicit title ("Logs"), else "List <Model Name>" */
+    int validation_status;  /* status of schema errors on writes: 422 (FAB, default) or 400 (Superset schemas) */
+    bool put_returns_id;    /* Superset commands answer PUT with {"id", "result"} */
 };
 
 /* Route definitions for a resource (heap array, caller frees with free()). */

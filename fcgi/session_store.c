@@ -48,7 +48,7 @@ static const char *check_settings(const config_t *cfg) {
 const char *session_store_config_error(const config_t *cfg) {
     const char *why = check_settings(cfg);
     if (why && why != g_logged_error) {
-        log_error("server-side sessions unusable, requests answer 500: %s", why);
+        log_error("server-side sessions unusable: %s", why);
         g_logged_error = why;
     }
     return why;

@@ -11,5 +11,8 @@ extern const model_t model_ab_user, model_ab_role, model_ab_group, model_ab_perm
 
 /* Superset tables */
 extern const model_t model_css_template;
+extern const model_t model_dataset_ref, model_rls_filter; /* models_rls.c */
+extern const model_t model_database_ref, model_query, model_saved_query; /* models_sqllab.c */
+extern const model_t model_log; /* models_log.c */
 
 #endif

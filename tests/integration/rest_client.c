@@ -1,0 +1,91 @@
+/* Client helpers shared by the Superset resource tests (see rest_client.h). */
+#include "tests/integration/rest_client.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+void rest_open(rest_session_t *s, const char *user, const char *password) {
+    char body[256];
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\",\"provider\":\"db\"}", user, password);
+    const char *const ct[] = {"Content-Type: application/json", NULL};
+    http_response_t *r = http_request("POST", "/api/v1/security/login", ct, body, strlen(body));
+    cr_assert(r && r->status == 200, "login %s", user);
+    json_t *j = json_loads(r->body, 0, NULL);
+    snprintf(s->bearer, sizeof s->bearer, "Authorization: Bearer %s",
+             json_string_value(json_object_get(j, "access_token")));
+    json_decref(j);
+    http_free(r);
+    const char *const h[] = {s->bearer, NULL};
+    r = http_request("GET", "/api/v1/security/csrf_token/", h, NULL, 0);
+    cr_assert(r);
+    snprintf(s->csrf, sizeof s->csrf, "X-No-CSRF: 1"); /* a role without can_read on SecurityRestApi */
+    if (r->status == 200) {
+        j = json_loads(r->body, 0, NULL);
+        snprintf(s->csrf, sizeof s->csrf, "X-CSRFToken: %s", json_string_value(json_object_get(j, "result")));
+        json_decref(j);
+    }
+    snprintf(s->cookie, sizeof s->cookie, "X-No-Cookie: 1");
+    for (int i = 0; i < r->nheaders; i++)
+        if (!strcasecmp(r->headers[i].name, "Set-Cookie"))
+            snprintf(s->cookie, sizeof s->cookie, "Cookie: %.*s", (int)strcspn(r->headers[i].value, ";"),
+                     r->headers[i].value);
+    http_free(r);
+}
+
+json_t *rest_call(rest_session_t *s, const char *method, const char *path, const char *body, int *status) {
+    const char *const h[] = {s->bearer, s->cookie, s->csrf, "Content-Type: application/json", NULL};
+    http_response_t *r = http_request(method, path, h, body, body ? strlen(body) : 0);
+    cr_assert(r);
+    *status = r->status;
+    json_t *j = json_loads(r->body, JSON_DECODE_ANY, NULL);
+    cr_assert(j, "%s %s: %s", method, path, r->body);
+    http_free(r);
+    return j;
+}
+
+void rest_create_user(const char *role, const char *name) {
+    char bin[1024], email[128];
+    snprintf(bin, sizeof bin, "%s/liteset", harness_env("LITESET_TEST_BIN"));
+    snprintf(email, sizeof email, "%s@rest.test", name);
+    const char *argv[] = {bin, "fab", "create-user", "--role", role, "--username", name, "--firstname", name,
+                          "--lastname", "Test", "--email", email, "--password", name, NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("SUPERSET_CONFIG_PATH", harness_env("LITESET_TEST_CONFIG"), 1);
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) {
+            dup2(devnull, 1);
+            dup2(devnull, 2);
+        }
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "create-user %s", name);
+}
+
+const char *rest_sql(const char *sql) {
+    static char out[256];
+    char conninfo[512];
+    snprintf(conninfo, sizeof conninfo, "host=%s port=%s user=%s dbname=%s", harness_env("LITESET_TEST_PGHOST"),
+             harness_env("LITESET_TEST_PGPORT"), harness_env("LITESET_TEST_PGUSER"), harness_env("LITESET_TEST_DB"));
+    PGconn *pg = PQconnectdb(conninfo);
+    cr_assert_eq(PQstatus(pg), CONNECTION_OK, "%s", PQerrorMessage(pg));
+    PGresult *r = PQexec(pg, sql);
+    cr_assert(PQresultStatus(r) == PGRES_TUPLES_OK || PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s", sql,
+              PQerrorMessage(pg));
+    snprintf(out, sizeof out, "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
+    PQclear(r);
+    PQfinish(pg);
+    return out;
+}
