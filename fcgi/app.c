@@ -25,6 +25,8 @@ static const route_table_t *const route_tables[] = {
     &menu_routes,
     &lang_routes,
     &legacy_log_routes,
+    &dashboard_routes,
+    &chart_routes,
 };
 
 typedef struct retired {

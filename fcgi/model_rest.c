@@ -473,11 +473,13 @@ static void info(request_t *req) {
     json_t *out = json_object();
     if (want_key(keys, "permissions")) {
         json_t *perms = json_array();
-        const char *const all[] = {res->perm_list, res->perm_get, res->perm_info, res->perm_post, res->perm_put,
-                                   res->perm_delete};
+        const char *const generic[] = {res->perm_list, res->perm_get, res->perm_info, res->perm_post, res->perm_put,
+                                       res->perm_delete, NULL};
+        const char *const *all = res->info_permissions ? res->info_permissions : generic;
+        size_t n = res->info_permissions ? count_of(all) : sizeof generic / sizeof generic[0] - 1;
         security_t *sec = app_security(req->app);
         sec_user_t *u = req->user ? req->user : auth_current_user(req);
-        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        for (size_t i = 0; i < n; i++) {
             if (!all[i]) continue;
             bool dup = false;
             for (size_t j = 0; j < i; j++) dup = dup || (all[j] && !strcmp(all[j], all[i]));

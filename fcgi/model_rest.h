@@ -89,6 +89,9 @@ struct resource {
     const char *list_title; /* explicit title ("Logs"), else "List <Model Name>" */
     int validation_status;  /* status of schema errors on writes: 422 (FAB, default) or 400 (Superset schemas) */
     bool put_returns_id;    /* Superset commands answer PUT with {"id", "result"} */
+    /* base_permissions reported by _info when some endpoints are custom routes
+     * (NULL-terminated); NULL: the perm_* fields. */
+    const char *const *info_permissions;
 };
 
 /* Route definitions for a resource (heap array, caller frees with free()). */

@@ -14,5 +14,9 @@ extern const model_t model_css_template;
 extern const model_t model_dataset_ref, model_rls_filter; /* models_rls.c */
 extern const model_t model_database_ref, model_query, model_saved_query; /* models_sqllab.c */
 extern const model_t model_log; /* models_log.c */
+extern const model_t model_chart, model_chart_dataset, model_chart_dashboard; /* models_chart.c */
+extern const model_t model_dashboard, model_dashboard_slice; /* models_dashboard.c */
+extern const model_t model_database; /* models_database.c */
+extern const model_t model_dataset, model_table_column, model_sql_metric; /* models_dataset.c */
 
 #endif

@@ -22,5 +22,7 @@ extern const route_table_t menu_routes;       /* menu.c: /api/v1/menu/ */
 extern const route_table_t lang_routes;       /* lang.c: /lang/, language packs */
 extern const route_table_t legacy_log_routes; /* legacy_log.c: POST /superset/log/ */
 extern const route_table_t security_role_routes;
+extern const route_table_t dashboard_routes; /* dashboard_item.c: /api/v1/dashboard custom endpoints */
+extern const route_table_t chart_routes; /* chart_routes.c: /api/v1/chart custom endpoints */
 
 #endif

@@ -1,0 +1,19 @@
+/* Superset's data-access base filters as SQL over the engine's alias t:
+ * DatabaseFilter (dbs rows) and DatasourceFilter (tables rows), rest-api.md
+ * §1.13. The all-access checks use the security cache; the per-object grant
+ * names (user_view_menu_names) are read from the grant tables on every
+ * query, as the reference does. */
+#ifndef LITESET_FCGI_API_DATA_ACCESS_FILTER_H
+#define LITESET_FCGI_API_DATA_ACCESS_FILTER_H
+
+#include "fcgi/request.h"
+#include "persistence/model_query.h"
+
+/* Unless all_database_access: the database's perm is granted
+ * (database_access) or its name heads a catalog/schema/datasource grant. */
+void data_access_database_filter(request_t *req, model_query_t *q);
+/* Unless all_database_access / all_datasource_access: the dataset's database
+ * is granted, or its perm / catalog_perm / schema_perm is. */
+void data_access_datasource_filter(request_t *req, model_query_t *q);
+
+#endif
