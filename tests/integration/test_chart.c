@@ -19,11 +19,17 @@ static long long dataset_fixture(void) {
              " (SELECT 1 FROM tables WHERE table_name = 'chart_tbl')");
     rest_sql("UPDATE tables SET perm = '[chart_test_db].[chart_tbl](id:' || id || ')',"
              " schema_perm = '[chart_test_db].[public]' WHERE table_name = 'chart_tbl'");
+    /* leftovers of an earlier failed run */
+    rest_sql("DELETE FROM slice_user WHERE slice_id IN (SELECT s.id FROM slices s JOIN tables t ON t.id = s.datasource_id"
+             " WHERE t.table_name = 'chart_tbl')");
+    rest_sql("DELETE FROM slices WHERE datasource_id IN (SELECT id FROM tables WHERE table_name = 'chart_tbl')");
     return atoll(rest_sql("SELECT id FROM tables WHERE table_name = 'chart_tbl'"));
 }
 
 /* A role holding datasource_access on the dataset, given to user. */
 static void grant_dataset(const char *user) {
+    rest_sql("INSERT INTO ab_permission (id, name) SELECT nextval('ab_permission_id_seq'), 'datasource_access'"
+             " WHERE NOT EXISTS (SELECT 1 FROM ab_permission WHERE name = 'datasource_access')");
     rest_sql("INSERT INTO ab_view_menu (id, name) SELECT nextval('ab_view_menu_id_seq'), perm FROM tables"
              " WHERE table_name = 'chart_tbl' AND NOT EXISTS (SELECT 1 FROM ab_view_menu v WHERE v.name = tables.perm)");
     rest_sql("INSERT INTO ab_permission_view (id, permission_id, view_menu_id) SELECT nextval('ab_permission_view_id_seq'),"
