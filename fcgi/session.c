@@ -201,7 +201,7 @@ static void save_server(request_t *req) {
     if (json_object_size(req->session) == 0) {
         if (!req->session_modified) return;
         if (st->id) session_store_delete(req, st->id);
-        resp_add_header(req, "Set-Cookie", cookie_line(req, "", COOKIE_DELETED, false));
+        resp_add_header(req, "Set-Cookie", cookie_line(req, "", COOKIE_DELETED, true));
         return;
     }
     bool refresh = config_bool(req->cfg, "SESSION_REFRESH_EACH_REQUEST", true);

@@ -165,6 +165,8 @@ static const related_field_t related[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
+static const char *const base_permissions[] = {"can_export", "can_read", "can_warm_up_cache", "can_write", NULL};
+
 const resource_t chart_resource = {
     .base = "/api/v1/chart", .model = &model_chart, .view_menu = "Chart",
     /* GET/DELETE of one chart, bulk delete: chart_routes.c; PUT /<int:pk> there outranks the engine's /<pk> */
@@ -173,5 +175,5 @@ const resource_t chart_resource = {
     .search_columns = search_columns, .order_columns = order_columns, .base_order = "changed_on",
     .base_order_desc = true, .validate = chart_validate, .after_write = chart_after_write, .related = related,
     .custom_filters = filters, .base_filter = chart_access_filter, .superset_errors = true,
-    .validation_status = 400, .put_returns_id = true,
+    .validation_status = 400, .put_returns_id = true, .info_permissions = base_permissions,
 };

@@ -187,6 +187,7 @@ Test(chart, crud_filters_favorites_access) {
     json_t *ops = json_object_get(json_object_get(j, "filters"), "slice_name");
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(ops, json_array_size(ops) - 1), "operator")),
                      "chart_all_text");
+    cr_assert_eq(json_array_size(json_object_get(j, "permissions")), 4, "base_permissions of ChartRestApi");
     json_decref(j);
 
     /* ChartFilter: no dataset access, no chart */

@@ -751,6 +751,44 @@ Test(pages_frontend, event_log_rows) {
     free(cookie);
 }
 
+Test(pages_frontend, welcome_dashboard_and_system_theme) {
+    char *cookie = login("admin", "admin");
+    char *dash = sql_value("INSERT INTO dashboards (dashboard_title, published, uuid)"
+                           " VALUES ('Welcome board', true, gen_random_uuid()) RETURNING id",
+                           0, NULL);
+    const char *dp[] = {dash};
+    char *attr = sql_value("INSERT INTO user_attribute (user_id, welcome_dashboard_id)"
+                           " SELECT id, $1::int FROM ab_user WHERE username = 'admin' RETURNING id",
+                           1, dp);
+    char *theme = sql_value("INSERT INTO themes (uuid, theme_name, json_data, is_system, is_system_default,"
+                            " is_system_dark) VALUES (gen_random_uuid(), 'spa test', '{\"token\": {\"colorPrimary\":"
+                            " \"#123456\"}}', false, true, false) RETURNING id",
+                            0, NULL);
+    http_response_t *r = get("/superset/welcome/", &cookie);
+    /* clean up before asserting: other tests share the database */
+    const char *ap[] = {attr}, *tp[] = {theme};
+    sql_value("DELETE FROM user_attribute WHERE id = $1::int", 1, ap);
+    sql_value("DELETE FROM themes WHERE id = $1::int", 1, tp);
+    cr_assert_eq(r->status, 200);
+    cr_assert(strstr(r->body, "<title>Welcome board</title>"), "the welcome dashboard is rendered");
+    json_t *b = parse_bootstrap(r->body);
+    json_t *t = json_object_get(json_object_get(b, "common"), "theme");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(t, "default"), "token"),
+                                                       "colorPrimary")),
+                     "#123456");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(t, "dark"), "algorithm")), "dark",
+                     "no dark system theme: the setting");
+    json_decref(b);
+    http_free(r);
+    char *logged = sql_value("SELECT count(*) FROM logs WHERE action = 'dashboard' AND dashboard_id = $1::int", 1, dp);
+    cr_assert_str_eq(logged, "1");
+    free(logged);
+    free(theme);
+    free(attr);
+    free(dash);
+    free(cookie);
+}
+
 /* ======================================================================
  * Without a Superset frontend: the help page
  * ====================================================================== */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -31,7 +32,8 @@ static pid_t g_pid;
 
 static const char *const SERVER_SIDE = "SESSION_SERVER_SIDE = True\nSESSION_TYPE = 'redis'";
 
-/* Copies the stack's settings, appends extra lines, starts the process. */
+/* Copies the stack's settings, appends extra lines, starts the process
+ * (stopped by the suite's fini). */
 static void start(const char *extra) {
     snprintf(g_dir, sizeof g_dir, "/tmp/liteset-sess-XXXXXX");
     cr_assert(mkdtemp(g_dir));
@@ -49,6 +51,7 @@ static void start(const char *extra) {
     snprintf(listen, sizeof listen, "unix:%s", g_sock);
     g_pid = fork();
     if (g_pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* a test that dies (timeout) takes its server along */
         setenv("SUPERSET_CONFIG_PATH", g_cfg, 1);
         execl(bin, bin, "--listen", listen, "--workers", "1", (char *)NULL);
         _exit(127);
@@ -68,10 +71,15 @@ static void stop(void) {
         }
         g_pid = 0;
     }
+    if (!g_dir[0]) return;
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
     if (system(cmd) != 0) fprintf(stderr, "cleanup of %s failed\n", g_dir);
+    g_dir[0] = '\0';
 }
+
+/* stop() also runs when an assertion fails half-way. */
+TestSuite(server_sessions, .fini = stop);
 
 /* ---- FastCGI exchange ---- */
 
@@ -324,7 +332,6 @@ Test(server_sessions, csrf_token_creates_a_stored_session, .timeout = 60) {
     free(p1), free(p2), free(id2), free(cookie), free(key), free(id), free(bearer);
     reply_free(&r1);
     reply_free(&r2);
-    stop();
 }
 
 Test(server_sessions, any_request_refreshes_ttl_and_cookie, .timeout = 60) {
@@ -359,7 +366,6 @@ Test(server_sessions, any_request_refreshes_ttl_and_cookie, .timeout = 60) {
     reply_free(&r1);
     reply_free(&r2);
     reply_free(&r3);
-    stop();
 }
 
 Test(server_sessions, unknown_id_gets_a_new_id, .timeout = 60) {
@@ -377,7 +383,6 @@ Test(server_sessions, unknown_id_gets_a_new_id, .timeout = 60) {
     cr_assert_null(stored(0, "not-a-stored-session-id"));
     free(id), free(bearer);
     reply_free(&r);
-    stop();
 }
 
 Test(server_sessions, emptied_session_is_deleted, .timeout = 60) {
@@ -410,7 +415,6 @@ Test(server_sessions, emptied_session_is_deleted, .timeout = 60) {
     free(key), free(cookie), free(id);
     reply_free(&r1);
     reply_free(&r2);
-    stop();
 }
 
 Test(server_sessions, liteset_session_redis_url_selects_the_server, .timeout = 60) {
@@ -429,7 +433,6 @@ Test(server_sessions, liteset_session_redis_url_selects_the_server, .timeout = 6
     cr_assert_null(stored(0, id), "stored in the cache's db 0 too");
     free(id), free(bearer);
     reply_free(&r);
-    stop();
 }
 
 Test(server_sessions, unsupported_session_type_stores_nothing, .timeout = 60) {
@@ -443,5 +446,4 @@ Test(server_sessions, unsupported_session_type_stores_nothing, .timeout = 60) {
     cr_assert_eq(session_key_count(0), before);
     free(bearer);
     reply_free(&r);
-    stop();
 }

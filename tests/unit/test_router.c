@@ -63,7 +63,7 @@ static route_result_t match(const char *method, const char *path, const char **p
     return r;
 }
 
-static void chart_routes(void) {
+static void add_chart_routes(void) {
     add("GET", "/api/v1/chart/<int:pk>", h_a);
     add("GET", "/api/v1/chart/_info", h_a);
     add("GET", "/api/v1/chart/<id_or_uuid>", h_a);
@@ -72,7 +72,7 @@ static void chart_routes(void) {
 }
 
 Test(router, static_beats_int_beats_string) {
-    chart_routes();
+    add_chart_routes();
     const char *pat;
     request_t *req;
     cr_assert_eq(match("GET", "/api/v1/chart/_info", &pat, &req, NULL), ROUTE_FOUND);
@@ -231,7 +231,7 @@ Test(router, path_converter_keeps_trailing_slash) {
 }
 
 Test(router, trailing_slash_redirect) {
-    chart_routes();
+    add_chart_routes();
     cr_assert_eq(match("GET", "/api/v1/chart", NULL, NULL, NULL), ROUTE_REDIRECT_SLASH);
     add("GET", "/api/v1/log/", h_a);
     cr_assert_eq(match("GET", "/api/v1/log", NULL, NULL, NULL), ROUTE_REDIRECT_SLASH);
@@ -434,14 +434,14 @@ Test(router, add_rejects_empty_method_list) {
 }
 
 Test(router, double_slashes_not_found) {
-    chart_routes();
+    add_chart_routes();
     cr_assert_eq(match("GET", "/api/v1//chart/5", NULL, NULL, NULL), ROUTE_NOT_FOUND);
     cr_assert_eq(match("GET", "//api/v1/chart/5", NULL, NULL, NULL), ROUTE_NOT_FOUND);
     cr_assert_eq(match("GET", "/api/v1/chart//", NULL, NULL, NULL), ROUTE_NOT_FOUND);
 }
 
 Test(router, unknown_paths_not_found) {
-    chart_routes();
+    add_chart_routes();
     unsigned allowed;
     cr_assert_eq(match("GET", "/api/v1/dashboard/1", NULL, NULL, &allowed), ROUTE_NOT_FOUND);
     cr_assert_eq(allowed, 0);
