@@ -55,6 +55,7 @@ static sec_user_t *guest_user(request_t *req) {
     if (!config_feature(req->cfg, "EMBEDDED_SUPERSET")) return NULL;
     const char *hdr = config_str(req->cfg, "GUEST_TOKEN_HEADER_NAME", "X-GuestToken");
     const char *token = req_header(req, hdr);
+    if (!token || !*token) token = form_value(req, "guest_token"); /* the embedded frontend's form posts */
     if (!token || !*token) return NULL;
     const char *gsecret = config_str(req->cfg, "GUEST_TOKEN_JWT_SECRET", "");
     const char *aud = config_str(req->cfg, "GUEST_TOKEN_JWT_AUDIENCE", NULL);

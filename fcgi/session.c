@@ -195,6 +195,7 @@ static const char *permanent_expires(request_t *req) {
  * a non-empty session is written again (SESSION_REFRESH_EACH_REQUEST,
  * default True) and, when permanent, its cookie re-sent with a new Expires. */
 static void save_server(request_t *req) {
+    if (req->timed_out) return; /* the fiber is cancelled: Redis commands cannot run */
     load(req);
     session_server_t *st = req->session_server;
     if (st->failed) return;

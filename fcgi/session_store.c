@@ -105,7 +105,7 @@ session_store_status_t session_store_load(request_t *req, const char *id, json_t
     json_t *dict = msgpack_json_decode(r->str, r->len, &why);
     if (dict && !json_is_object(dict)) why = "not a map";
     if (why) {
-        log_warn("stored session %s unreadable (%s): starting a new session", argv[1], why);
+        log_warn("stored session unreadable (%s): starting a new session", why); /* ids are secrets: not logged */
         json_decref(dict);
         return SESSION_STORE_MISSING;
     }

@@ -19,14 +19,11 @@
 #include <time.h>
 #include <zlib.h>
 
-#include "domain/security.h"
 #include "fcgi/api/api.h"
-#include "fcgi/app.h"
-#include "fcgi/auth.h"
 #include "fcgi/errors.h"
 #include "fcgi/event_logger.h"
+#include "fcgi/has_access.h"
 #include "fcgi/session.h"
-#include "fcgi/spa/bootstrap.h"
 #include "fcgi/spa/locale.h"
 #include "fcgi/spa/manifest.h"
 #include "fcgi/urls.h"
@@ -151,15 +148,8 @@ static void language_pack(request_t *req) {
     const char *lang = req_path_param(req, "lang");
     json_t *kw = json_pack("{s:s}", "lang", lang);
     event_log_call_t call = {"language_pack", "Superset.language_pack", "/superset/language_pack/<lang>/", kw, started};
-    security_t *sec = app_security(req->app);
-    if (!sec || !security_can(sec, req->cfg, auth_current_user(req), "can_language_pack", "Superset")) {
-        spa_flash(req, "danger", "Access is Denied");
-        strbuf_t sb;
-        strbuf_init_arena(&sb, req->arena, 128);
-        strbuf_printf(&sb, "%s/login/?next=", req->script_root);
-        url_quote_arg(&sb, url_request(req));
-        resp_redirect(req, 302, sb.data);
-        event_log_request(req, &call);
+    if (!has_access(req, "can_language_pack", "Superset")) {
+        event_log_request(req, &call); /* log_this wraps has_access here */
         json_decref(kw);
         return;
     }

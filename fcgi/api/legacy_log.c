@@ -7,27 +7,13 @@
  * The answer is an empty 200. */
 #include <ev.h>
 
-#include "domain/security.h"
 #include "fcgi/api/api.h"
-#include "fcgi/app.h"
-#include "fcgi/auth.h"
-#include "fcgi/errors.h"
 #include "fcgi/event_logger.h"
-#include "fcgi/spa/bootstrap.h"
-#include "fcgi/urls.h"
+#include "fcgi/has_access.h"
 
 static void post_log(request_t *req) {
     double started = ev_time();
-    security_t *sec = app_security(req->app);
-    if (!sec || !security_can(sec, req->cfg, auth_current_user(req), "can_log", "Superset")) {
-        spa_flash(req, "danger", "Access is Denied");
-        strbuf_t sb;
-        strbuf_init_arena(&sb, req->arena, 128);
-        strbuf_printf(&sb, "%s/login/?next=", req->script_root);
-        url_quote_arg(&sb, url_request(req));
-        resp_redirect(req, 302, sb.data);
-        return;
-    }
+    if (!has_access(req, "can_log", "Superset")) return;
     event_log_call_t call = {"log", "Superset.log", "/superset/log/", NULL, started};
     event_log_request(req, &call);
     resp_body(req, 200, "text/html; charset=utf-8", "", 0);

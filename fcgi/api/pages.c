@@ -13,7 +13,6 @@
  * permalinks), the legacy POST /superset/explore/ page (its webpack entry
  * does not exist in 6.0.0: 404 here), and account creation on
  * /register/activation/<hash>. */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -25,6 +24,7 @@
 #include "fcgi/errors.h"
 #include "fcgi/event_logger.h"
 #include "fcgi/formdata.h"
+#include "fcgi/has_access.h"
 #include "fcgi/session.h"
 #include "fcgi/spa/bootstrap.h"
 #include "fcgi/spa/conf.h"
@@ -32,11 +32,8 @@
 #include "fcgi/urls.h"
 #include "lib/session_codec.h"
 
-typedef struct page_rule page_rule_t;
-
 /* A view's run: what it wants logged, and whether it aborted. */
 typedef struct page_ctx {
-    const page_rule_t *rule;
     json_t *log_extra; /* add_extra_log_payload() values (owned) */
     bool aborted;      /* abort(status): no log row */
     double started_at;
@@ -44,7 +41,7 @@ typedef struct page_ctx {
 
 typedef void (*page_view_fn)(request_t *req, page_ctx_t *ctx);
 
-struct page_rule {
+typedef struct page_rule {
     const char *perm, *view; /* @has_access permission; NULL: none */
     const char *flag;        /* feature flag the view requires, else abort(404) */
     page_view_fn fn;         /* NULL: the plain shell */
@@ -52,7 +49,7 @@ struct page_rule {
     const char *object_ref;
     const char *url_rule;    /* the route pattern, for the log payload */
     bool no_cache;           /* FAB's @no_cache */
-};
+} page_rule_t;
 
 /* ---- helpers ---- */
 
@@ -63,25 +60,6 @@ static void no_cache(request_t *req) {
 }
 
 static const char *index_url(request_t *req) { return *req->script_root ? req->script_root : "/"; }
-
-/* FAB @has_access: true when allowed; else flash + redirect to login. */
-static bool has_access(request_t *req, const char *perm, const char *view) {
-    security_t *sec = app_security(req->app);
-    if (sec && security_can(sec, req->cfg, auth_current_user(req), perm, view)) return true;
-    spa_flash(req, "danger", "Access is Denied");
-    strbuf_t sb;
-    strbuf_init_arena(&sb, req->arena, 128);
-    strbuf_printf(&sb, "%s/login/?next=", req->script_root);
-    url_quote_arg(&sb, url_request(req));
-    resp_redirect(req, 302, sb.data);
-    return false;
-}
-
-/* Superset's redirect_to_login(): next is the relative path (+ query). */
-static void redirect_to_login(request_t *req) {
-    const char *next = *req->query ? arena_sprintf(req->arena, "%s?%s", req->path, req->query) : req->path;
-    resp_redirect(req, 302, auth_login_url(req, next));
-}
 
 static void abort_status(request_t *req, page_ctx_t *ctx, int status) {
     ctx->aborted = true;
@@ -125,7 +103,7 @@ static bool standalone_mode(request_t *req) {
 
 /* Runs one rule: permission, feature flag, view, event log. */
 static void serve(request_t *req, const page_rule_t *rule) {
-    page_ctx_t ctx = {.rule = rule, .started_at = ev_time()};
+    page_ctx_t ctx = {.started_at = ev_time()};
     if (rule->perm && !has_access(req, rule->perm, rule->view)) return;
     if (rule->flag && !config_feature(req->cfg, rule->flag)) {
         abort_status(req, &ctx, 404);
@@ -145,8 +123,6 @@ static void view_index(request_t *req, page_ctx_t *ctx) {
     (void)ctx;
     resp_redirect(req, 302, arena_sprintf(req->arena, "%s/superset/welcome/", req->script_root));
 }
-
-static const page_rule_t dashboard_rule;
 
 /* Superset.dashboard for id_or_slug (also reached from the welcome page). */
 static void dashboard_view(request_t *req, page_ctx_t *ctx, const char *id_or_slug) {
@@ -187,7 +163,7 @@ static void view_welcome(request_t *req, page_ctx_t *ctx) {
     lookup_t w = page_welcome_dashboard(app_pg(req->app), req->arena, u->id, &wid);
     if (w == LOOKUP_ERROR) { abort_status(req, ctx, 500); return; }
     if (w == LOOKUP_FOUND) { /* self.dashboard(...): its own permission check and log row */
-        page_ctx_t inner = {.rule = &dashboard_rule, .started_at = ev_time()};
+        page_ctx_t inner = {.started_at = ev_time()};
         if (!has_access(req, "can_dashboard", "Superset")) return;
         const char *id = arena_sprintf(req->arena, "%lld", (long long)wid);
         dashboard_view(req, &inner, id);
@@ -241,13 +217,11 @@ static void view_sqllab_root(request_t *req, page_ctx_t *ctx) {
     render_app(req, extra, NULL, false);
 }
 
-static const page_rule_t sqllab_root_rule;
-
 /* permalink_view calls self.root(), which checks and logs again. */
 static void view_sqllab_permalink(request_t *req, page_ctx_t *ctx) {
     (void)ctx;
     if (!has_access(req, "can_read", "SQLLab")) return;
-    page_ctx_t inner = {.rule = &sqllab_root_rule, .started_at = ev_time()};
+    page_ctx_t inner = {.started_at = ev_time()};
     view_sqllab_root(req, &inner);
     log_view(req, &inner, "root", "SqllabView.root", "/sqllab/p/<string:permalink>/");
 }
@@ -269,7 +243,6 @@ static void view_dashboard_new(request_t *req, page_ctx_t *ctx) {
 /* login_user(AnonymousUserMixin(), force=True): the request (and the
  * session) continue as anonymous. */
 static void login_anonymous(request_t *req) {
-    auth_current_user(req);
     session_set(req, "_user_id", json_null());
     session_set(req, "_fresh", json_true());
     session_set(req, "_id", json_string(login_identifier(req->arena, req->remote_addr,
@@ -366,9 +339,8 @@ static void view_activation(request_t *req, page_ctx_t *ctx) {
  *      object_ref, url_rule, no_cache) */
 PAGE(p_index, NULL, NULL, NULL, view_index, NULL, NULL, NULL, false)
 PAGE(p_welcome, NULL, NULL, NULL, view_welcome, "welcome", "Superset.welcome", "/superset/welcome/", false)
-static const page_rule_t dashboard_rule = {"can_dashboard", "Superset", NULL, view_dashboard, "dashboard",
-                                           "Superset.dashboard", "/superset/dashboard/<dashboard_id_or_slug>/", false};
-static void p_dashboard(request_t *req) { serve(req, &dashboard_rule); }
+PAGE(p_dashboard, "can_dashboard", "Superset", NULL, view_dashboard, "dashboard", "Superset.dashboard",
+     "/superset/dashboard/<dashboard_id_or_slug>/", false)
 PAGE(p_slice, "can_slice", "Superset", NULL, view_slice, "slice", "Superset.slice", "/superset/slice/<int:slice_id>/",
      false)
 PAGE(p_explore_legacy, "can_explore", "Superset", NULL, view_explore_legacy, "explore", "Superset.explore",
@@ -378,9 +350,7 @@ PAGE(p_explore_legacy_ds, "can_explore", "Superset", NULL, view_explore_legacy, 
 PAGE(p_explore, "can_read", "Explore", NULL, NULL, "root", "ExploreView.root", "/explore/", false)
 PAGE(p_explore_permalink, "can_read", "Explore", NULL, NULL, "permalink", "ExplorePermalinkView.permalink",
      "/superset/explore/p/<key>/", false)
-static const page_rule_t sqllab_root_rule = {"can_read", "SQLLab", NULL, view_sqllab_root, "root",
-                                             "SqllabView.root", "/sqllab/", false};
-static void p_sqllab(request_t *req) { serve(req, &sqllab_root_rule); }
+PAGE(p_sqllab, "can_read", "SQLLab", NULL, view_sqllab_root, "root", "SqllabView.root", "/sqllab/", false)
 PAGE(p_sqllab_permalink, "can_read", "SQLLab", NULL, view_sqllab_permalink, "permalink_view",
      "SqllabView.permalink_view", "/sqllab/p/<string:permalink>/", false)
 PAGE(p_sqllab_history, "can_read", "SQLLab", NULL, NULL, "history", "SqllabView.history", "/sqllab/history/", false)

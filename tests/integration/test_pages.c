@@ -639,7 +639,8 @@ Test(pages_frontend, dashboards_charts_and_hostile_values) {
 }
 
 Test(pages_frontend, feature_flagged_pages_and_embedded) {
-    use_fixture("FEATURE_FLAGS = {'ALERT_REPORTS': True, 'TAGGING_SYSTEM': True, 'EMBEDDED_SUPERSET': True}\n");
+    use_fixture("FEATURE_FLAGS = {'ALERT_REPORTS': True, 'TAGGING_SYSTEM': True, 'EMBEDDED_SUPERSET': True}\n"
+                "APP_NAME = \"</script><i>x</i> & 'q' \\\"d\\\" \\u00e9\"\n");
     char *cookie = login("admin", "admin");
     static const char *const now_shells[] = {"/alert/list/", "/report/list/", "/alert/3/log/", "/superset/tags/",
                                              "/superset/all_entities/"};
@@ -661,8 +662,46 @@ Test(pages_frontend, feature_flagged_pages_and_embedded) {
     cr_assert_null(json_object_get(b, "user"));
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(b, "embedded"), "dashboard_id")), "my-slug");
     cr_assert_not_null(json_object_get(b, "common"));
+    /* a hostile setting reaches the client intact, as data only */
+    json_t *brand = json_object_get(json_object_get(json_object_get(b, "common"), "menu_data"), "brand");
+    cr_assert_str_eq(json_string_value(json_object_get(brand, "alt")), "</script><i>x</i> & 'q' \"d\" \xc3\xa9");
+    cr_assert_null(strstr(r->body, "<i>x"));
+    cr_assert(strstr(r->body, "\\u00e9"), "non-ASCII is escaped in the attribute");
     json_decref(b);
     http_free(r);
+
+    /* /embedded/<uuid>: the configured dashboard, Referer checked against allowed domains */
+    char *dash = sql_value("INSERT INTO dashboards (dashboard_title, published, uuid)"
+                           " VALUES ('embedded board', true, gen_random_uuid()) RETURNING id",
+                           0, NULL);
+    const char *dp[] = {dash};
+    char *uuid = sql_value("INSERT INTO embedded_dashboards (uuid, dashboard_id, allow_domain_list)"
+                           " VALUES (gen_random_uuid(), $1::int, 'https://allowed.example,http://other.example:8080')"
+                           " RETURNING uuid",
+                           1, dp);
+    char path[128];
+    snprintf(path, sizeof path, "/embedded/%s", uuid);
+    const char *const good[] = {"Referer: http://other.example:8080/page", NULL};
+    const char *const bad[] = {"Referer: https://evil.example/", NULL};
+    http_response_t *ok = call("GET", path, NULL, good, NULL);
+    http_response_t *denied = call("GET", path, NULL, bad, NULL);
+    http_response_t *missing = call("GET", path, NULL, NULL, NULL);
+    const char *up[] = {uuid};
+    sql_value("DELETE FROM embedded_dashboards WHERE uuid = $1::uuid", 1, up);
+    cr_assert_eq(ok->status, 200);
+    cr_assert_eq(denied->status, 403);
+    cr_assert_eq(missing->status, 403, "no Referer is not an allowed origin");
+    b = parse_bootstrap(ok->body);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(b, "embedded"), "dashboard_id")), atoi(dash));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(b, "config"), "GUEST_TOKEN_HEADER_NAME")),
+                     "X-GuestToken");
+    cr_assert_null(json_object_get(b, "user"));
+    json_decref(b);
+    http_free(ok);
+    http_free(denied);
+    http_free(missing);
+    free(uuid);
+    free(dash);
     free(cookie);
 }
 
