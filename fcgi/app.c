@@ -12,6 +12,7 @@
 #include "fcgi/session.h"
 #include "fcgi/middleware.h"
 #include "lib/crypto.h"
+#include "lib/file.h"
 #include "lib/log.h"
 
 static const route_table_t *const route_tables[] = {
@@ -49,20 +50,6 @@ struct app {
     size_t n_model_tables;
 };
 
-/* Reads a whole small file (startup/reload only, never per request). */
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    strbuf_t sb;
-    strbuf_init(&sb, 4096);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && sb.len < (1u << 20)) strbuf_append(&sb, buf, n);
-    fclose(f);
-    *len = sb.len;
-    return sb.data;
-}
-
 static void pages_load(error_pages_t *p, const config_t *cfg) {
     free(p->html_404);
     free(p->html_500);
@@ -71,9 +58,9 @@ static void pages_load(error_pages_t *p, const config_t *cfg) {
     if (!dir || !*dir) return;
     char path[4096];
     snprintf(path, sizeof path, "%s/assets/404.html", dir);
-    p->html_404 = slurp(path, &p->len_404);
+    p->html_404 = file_read_all(path, 1u << 20, &p->len_404);
     snprintf(path, sizeof path, "%s/assets/500.html", dir);
-    p->html_500 = slurp(path, &p->len_500);
+    p->html_500 = file_read_all(path, 1u << 20, &p->len_500);
 }
 
 static void model_routes_build(app_t *app) {

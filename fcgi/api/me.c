@@ -9,6 +9,7 @@
 #include "fcgi/app.h"
 #include "fcgi/auth.h"
 #include "fcgi/errors.h"
+#include "fcgi/spa/bootstrap.h"
 #include "domain/user.h"
 
 static sec_user_t *session_user(request_t *req) {
@@ -33,56 +34,11 @@ static void get_me(request_t *req) {
     resp_json(req, 200, json_pack("{s:o}", "result", r), JSON_FLASK);
 }
 
-/* Python's datetime.isoformat(): microseconds only when non-zero. */
-static json_t *iso(request_t *req, const char *ts) {
-    if (!ts) return json_null();
-    size_t n = strlen(ts);
-    if (n > 7 && !strcmp(ts + n - 7, ".000000")) return json_string(arena_strndup(req->arena, ts, n - 7));
-    return json_string(ts);
-}
-
-typedef struct perms_ctx {
-    json_t *pairs;      /* [[perm, view], ...] of one role */
-    json_t *datasource; /* object used as a set */
-    json_t *database;
-} perms_ctx_t;
-
-static void collect(void *ud, const char *perm, const char *view) {
-    perms_ctx_t *c = ud;
-    json_array_append_new(c->pairs, json_pack("[s,s]", perm, view));
-    if (!strcmp(perm, "datasource_access")) json_object_set_new(c->datasource, view, json_true());
-    if (!strcmp(perm, "database_access")) json_object_set_new(c->database, view, json_true());
-}
-
-static json_t *keys_of(json_t *set) {
-    json_t *list = json_array();
-    const char *k;
-    json_t *v;
-    json_object_foreach(set, k, v) json_array_append_new(list, json_string(k));
-    return list;
-}
-
+/* bootstrap_user_data(user, include_perms=True), shared with the SPA bootstrap. */
 static void get_my_roles(request_t *req) {
     sec_user_t *u = session_user(req);
     if (!u) return;
-    security_t *sec = app_security(req->app);
-    json_t *roles = json_object();
-    perms_ctx_t c = {.datasource = json_object(), .database = json_object()};
-    for (int i = 0; i < u->nroles; i++) {
-        c.pairs = json_array();
-        security_role_foreach(sec, u->roles[i].id, collect, &c);
-        json_object_set_new(roles, u->roles[i].name, c.pairs);
-    }
-    json_t *perms = json_object();
-    if (json_object_size(c.datasource)) json_object_set_new(perms, "datasource_access", keys_of(c.datasource));
-    if (json_object_size(c.database)) json_object_set_new(perms, "database_access", keys_of(c.database));
-    json_decref(c.datasource);
-    json_decref(c.database);
-    json_t *r = json_pack("{s:s,s:s,s:s,s:I,s:b,s:b,s:o,s:s,s:o,s:o,s:o}", "username", u->username, "firstName",
-                          u->first_name, "lastName", u->last_name, "userId", (json_int_t)u->id, "isActive", u->active,
-                          "isAnonymous", 0, "createdOn", iso(req, u->created_on), "email", u->email, "loginCount",
-                          login_count(u), "roles", roles, "permissions", perms);
-    resp_json(req, 200, json_pack("{s:o}", "result", r), JSON_FLASK);
+    resp_json(req, 200, json_pack("{s:o}", "result", spa_bootstrap_user(req, u)), JSON_FLASK);
 }
 
 /* CurrentUserPutSchema: first_name / last_name Length(1, 64), password. */

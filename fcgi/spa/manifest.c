@@ -4,6 +4,8 @@
  * manifest file changed. They are small local files. */
 #include "fcgi/spa/manifest.h"
 
+#include "lib/file.h"
+
 #include <errno.h>
 #include <glob.h>
 #include <stdio.h>
@@ -45,29 +47,9 @@ static char *path_join(const char *dir, const char *rel) {
     return sb.data;
 }
 
-/* Whole file into a heap buffer, NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    strbuf_t sb;
-    strbuf_init(&sb, 8192);
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && sb.len <= MAX_FILE) strbuf_append(&sb, buf, n);
-    int bad = ferror(f) || sb.len > MAX_FILE;
-    fclose(f);
-    if (bad) {
-        strbuf_free(&sb);
-        errno = EFBIG;
-        return NULL;
-    }
-    *len = sb.len;
-    return sb.data;
-}
-
 static json_t *read_json(const char *path) {
     size_t len;
-    char *text = read_file(path, &len);
+    char *text = file_read_all(path, MAX_FILE, &len);
     if (!text) return NULL;
     json_t *j = json_loadb(text, len, 0, NULL);
     free(text);
@@ -189,7 +171,7 @@ spa_manifest_t *spa_manifest_load_dir(const char *dir, const char *source) {
     read_version(m);
     char *path = path_join(dir, "assets/manifest.json");
     size_t len;
-    char *text = read_file(path, &len);
+    char *text = file_read_all(path, MAX_FILE, &len);
     free(path);
     if (!text) {
         set_problem(m, "assets/manifest.json could not be read in the static directory (%s).", strerror(errno));
