@@ -250,7 +250,8 @@ void app_handle(request_t *req, void *ud) {
     req->csp_nonce = crypto_token_urlsafe(req->arena, 24); /* 32 characters, as Talisman's */
     mw_request_id(req);
     mw_proxy_fix(req);
-    dispatch(req);
+    if (session_open(req)) dispatch(req);
+    else error_http(req, 500); /* server-side session store unusable (logged) */
     if (req->aborted) return;
     if (req->timed_out) { /* whatever the cancelled handler left, the answer is 504 */
         req->resp_headers = req->resp_headers_tail = NULL;

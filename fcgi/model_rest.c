@@ -750,8 +750,13 @@ static void write_item(request_t *req, bool is_post) {
     if (is_post && res->post_returns_id_only) {
         json_decref(result);
         resp_json(req, 201, json_pack("{s:I}", "id", (json_int_t)id), JSON_FLASK);
-    } else if (is_post) resp_json(req, 201, json_pack("{s:I,s:o}", "id", (json_int_t)id, "result", result), JSON_FLASK);
-    else resp_json(req, 200, json_pack("{s:o}", "result", result), JSON_FLASK);
+    } else if (is_post) {
+        resp_json(req, 201, json_pack("{s:I,s:o}", "id", (json_int_t)id, "result", result), JSON_FLASK);
+    } else if (res->put_returns_id) {
+        resp_json(req, 200, json_pack("{s:I,s:o}", "id", (json_int_t)id, "result", result), JSON_FLASK);
+    } else {
+        resp_json(req, 200, json_pack("{s:o}", "result", result), JSON_FLASK);
+    }
 }
 
 static void post_item(request_t *req) { write_item(req, true); }

@@ -38,8 +38,10 @@ void session_del(request_t *req, const char *key);
  * session. Server-side mode: opens the session now (Flask-Session does it
  * for every request) and returns false when the store cannot be used
  * (unusable settings, Redis unreachable): answer 500. Cookie mode: nothing
- * to do, true. Without this call the session still opens on first use, but
- * a store failure then only shows as an empty session that is not saved. */
+ * to do, true. Without this call the session still opens on first use (at
+ * the latest in session_save), but a store failure then only shows as an
+ * empty session that is not saved, and an untouched request whose cookie is
+ * re-sent lacks Cookie in Vary (decided before session_save runs). */
 bool session_open(request_t *req);
 
 /* Writes the session back (Set-Cookie, and the store in server-side mode)

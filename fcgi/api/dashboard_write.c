@@ -159,7 +159,7 @@ static json_t *command_validate(request_t *req, pg_conn_t *c, int64_t pk, json_t
         if ((!given || !json_array_size(given)) && !pk) json_array_append_new(list, json_integer(me));
         else if (!admin && !mine) json_array_append_new(list, json_integer(me));
         json_array_foreach(given, i, x) json_array_append(list, x);
-        const char *p[] = {ids_json(req, given ? given : json_array())};
+        const char *p[] = {given ? ids_json(req, given) : "[]"};
         int64_t n = given ? count_sql(req, c, "SELECT count(DISTINCT x) FROM jsonb_array_elements_text($1::jsonb) e(x)"
                                               " WHERE NOT EXISTS (SELECT 1 FROM ab_user u WHERE u.id = x::int)", 1, p, &err)
                           : 0;

@@ -350,6 +350,7 @@ Test(server_sessions, any_request_refreshes_ttl_and_cookie, .timeout = 60) {
     const char *with_cookie[] = {"HTTP_COOKIE", cookie, NULL};
     reply_t r2 = exchange("GET", "/health", NULL, NULL, with_cookie); /* does not touch the session */
     cr_assert_eq(r2.status, 200, "%s", r2.raw);
+    cr_assert(strstr(r2.raw, "\r\nVary: Accept-Encoding, Cookie\r\n"), "%s", r2.raw);
     assert_permanent_cookie(&r2);
     char *id2 = cookie_id(&r2);
     cr_assert_str_eq(id2, id);
@@ -441,6 +442,7 @@ Test(server_sessions, unsupported_session_type_stores_nothing, .timeout = 60) {
     long long before = session_key_count(0);
     reply_t r = exchange("POST", "/login/", "application/x-www-form-urlencoded", "username=admin&password=wrong",
                          NULL);
+    cr_assert_eq(r.status, 500, "%s", r.raw);
     /* no silent fall back to cookie sessions: no session cookie at all */
     cr_assert_eq(r.n_set_cookie, 0, "%s", r.raw);
     cr_assert_eq(session_key_count(0), before);
