@@ -186,8 +186,12 @@ static put_status_t update_chart(request_t *req, pg_conn_t *c, int64_t pk, json_
     if (!qc_only && !chart_owned(req, c, pk, &db_error)) return db_error ? PUT_FAILED : PUT_FORBIDDEN;
     if (!exist_all(req, c, "ab_user", json_object_get(body, "owners"), &db_error))
         json_object_set_new(errors, "owners", json_pack("[s]", "Owners are invalid"));
-    if (ds && !json_is_null(ds) && !exist_all(req, c, "tables", json_pack("[O]", ds), &db_error))
-        json_object_set_new(errors, "datasource_id", json_pack("[s]", "Datasource does not exist"));
+    if (ds && !json_is_null(ds)) {
+        json_t *one = json_pack("[O]", ds);
+        if (!exist_all(req, c, "tables", one, &db_error))
+            json_object_set_new(errors, "datasource_id", json_pack("[s]", "Datasource does not exist"));
+        json_decref(one);
+    }
     if (!exist_all(req, c, "dashboards", json_object_get(body, "dashboards"), &db_error))
         json_object_set_new(errors, "dashboards", json_pack("[s]", "Dashboards do not exist"));
     if (json_is_array(json_object_get(body, "tags")) && json_array_size(json_object_get(body, "tags")))

@@ -195,8 +195,11 @@ json_t *chart_validate(request_t *req, const resource_t *res, json_t *body, bool
     if (json_object_size(errors)) return errors;
     /* the create command's existence checks (the reference answers them with 422) */
     json_t *ds = json_object_get(body, "datasource_id");
-    if (is_post && json_is_integer(ds) && !all_exist(req, "tables", json_pack("[I]", json_integer_value(ds))))
-        add_msg(errors, "datasource_id", "Datasource does not exist");
+    if (is_post && json_is_integer(ds)) {
+        json_t *one = json_pack("[I]", json_integer_value(ds));
+        if (!all_exist(req, "tables", one)) add_msg(errors, "datasource_id", "Datasource does not exist");
+        json_decref(one);
+    }
     if (is_post && !all_exist(req, "ab_user", json_object_get(body, "owners")))
         add_msg(errors, "owners", "Owners are invalid");
     if (is_post && !all_exist(req, "dashboards", json_object_get(body, "dashboards")))
