@@ -11,6 +11,7 @@
 #include "domain/access.h"
 #include "domain/security.h"
 #include "fcgi/api/api.h"
+#include "fcgi/api/common_filters.h"
 #include "fcgi/api/related_users.h"
 #include "fcgi/app.h"
 #include "persistence/models.h"
@@ -22,29 +23,13 @@
     " JOIN ab_permission p ON p.id = pv.permission_id JOIN ab_view_menu vm ON vm.id = pv.view_menu_id" \
     " WHERE p.name = '" perm "' AND pvr.role_id IN (SELECT x::int FROM jsonb_array_elements_text(" roles "::jsonb) e(x))"
 
-/* The caller's role ids as a JSON array (anonymous: the public role). */
-static const char *role_ids(request_t *req) {
-    json_t *ids = json_array();
-    if (req->user) {
-        for (int i = 0; i < req->user->nroles; i++) json_array_append_new(ids, json_integer(req->user->roles[i].id));
-    } else {
-        int64_t pub = security_role_id(app_security(req->app), config_str(req->cfg, "AUTH_ROLE_PUBLIC", "Public"));
-        if (pub) json_array_append_new(ids, json_integer(pub));
-    }
-    char *text = json_dumps(ids, JSON_COMPACT);
-    json_decref(ids);
-    const char *out = arena_strdup(req->arena, text ? text : "[]");
-    free(text);
-    return out;
-}
-
 void chart_access_filter(request_t *req, model_query_t *q) {
     const char *user = mq_param(q, req->user ? req->user->username : NULL);
     if (access_all_datasources(app_security(req->app), req->cfg, req->user)) {
         mq_where(q, arena_sprintf(q->arena, "%s::text IS NULL OR true", user));
         return;
     }
-    const char *r = mq_param(q, role_ids(req));
+    const char *r = filter_roles_param(req, q);
     mq_where(q, arena_sprintf(q->arena, "%s::text IS NULL OR true", user));
     mq_where(q, arena_sprintf(
                     q->arena,
@@ -57,21 +42,6 @@ void chart_access_filter(request_t *req, model_query_t *q) {
 }
 
 /* ---- custom filters (rest-api.md §1.12) ---- */
-
-static const char *me(request_t *req, model_query_t *q) {
-    return mq_param(q, req->user ? arena_sprintf(q->arena, "%lld", (long long)req->user->id) : NULL);
-}
-
-/* Python truthiness of a rison value. */
-static bool truthy(const json_t *v) {
-    if (json_is_boolean(v)) return json_is_true(v);
-    if (json_is_integer(v)) return json_integer_value(v) != 0;
-    if (json_is_real(v)) return json_real_value(v) != 0;
-    if (json_is_string(v)) return json_string_length(v) > 0;
-    if (json_is_array(v)) return json_array_size(v) > 0;
-    if (json_is_object(v)) return json_object_size(v) > 0;
-    return false;
-}
 
 #define FAVORITES_OF(uid) "SELECT f.obj_id FROM favstar f WHERE f.class_name = 'slice' AND f.user_id = " uid "::int"
 
@@ -87,11 +57,7 @@ static mq_filter_result_t all_text(request_t *req, model_query_t *q, const json_
 }
 
 static mq_filter_result_t is_favorite(request_t *req, model_query_t *q, const json_t *value) {
-    const char *u = me(req, q);
-    mq_where(q, arena_sprintf(q->arena, truthy(value) ? "t.id IN (" FAVORITES_OF("%1$s") ")"
-                                                      : "t.id NOT IN (" FAVORITES_OF("%1$s") " AND f.obj_id IS NOT NULL)",
-                              u));
-    return MQ_FILTER_OK;
+    return filter_favorite(req, q, value, "slice");
 }
 
 static mq_filter_result_t is_certified(request_t *req, model_query_t *q, const json_t *value) {
@@ -104,7 +70,7 @@ static mq_filter_result_t is_certified(request_t *req, model_query_t *q, const j
 
 static mq_filter_result_t owned_created_favored(request_t *req, model_query_t *q, const json_t *value) {
     (void)value;
-    const char *u = me(req, q);
+    const char *u = filter_user_param(req, q);
     mq_where(q, arena_sprintf(q->arena,
                               "t.id IN (SELECT o.slice_id FROM slice_user o WHERE o.user_id = %1$s::int)"
                               " OR t.created_by_fk = %1$s::int OR t.changed_by_fk = %1$s::int"
@@ -113,27 +79,13 @@ static mq_filter_result_t owned_created_favored(request_t *req, model_query_t *q
     return MQ_FILTER_OK;
 }
 
-static mq_filter_result_t has_created_by(request_t *req, model_query_t *q, const json_t *value) {
-    (void)req;
-    if (json_is_true(value)) mq_where(q, "t.created_by_fk IS NOT NULL");
-    else if (json_is_false(value)) mq_where(q, "t.created_by_fk IS NULL");
-    else return MQ_FILTER_SKIPPED;
-    return MQ_FILTER_OK;
-}
-
-static mq_filter_result_t created_by_me(request_t *req, model_query_t *q, const json_t *value) {
-    (void)value;
-    mq_where(q, arena_sprintf(q->arena, "t.created_by_fk = %1$s::int OR t.changed_by_fk = %1$s::int", me(req, q)));
-    return MQ_FILTER_OK;
-}
-
 static const custom_filter_t filters[] = {
     {"chart_is_favorite", "Is favorite", "id", is_favorite},
     {"chart_is_certified", "Is certified", "id", is_certified},
     {"chart_owned_created_favored_by_me", "Owned Created or Favored", "id", owned_created_favored},
     {"chart_all_text", "All Text", "slice_name", all_text},
-    {"chart_has_created_by", "Has created by", "created_by", has_created_by},
-    {"chart_created_by_me", "Created by me", "created_by", created_by_me},
+    {"chart_has_created_by", "Has created by", "created_by", filter_has_created_by},
+    {"chart_created_by_me", "Created by me", "created_by", filter_created_by_me},
     {NULL, NULL, NULL, NULL},
 };
 

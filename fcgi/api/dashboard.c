@@ -8,29 +8,15 @@
 #include "domain/access.h"
 #include "domain/security.h"
 #include "fcgi/api/api.h"
+#include "fcgi/api/common_filters.h"
 #include "fcgi/api/related_users.h"
 #include "fcgi/app.h"
 #include "lib/json.h"
 #include "persistence/models.h"
 
-static const char *user_param(request_t *req, model_query_t *q) {
-    return mq_param(q, arena_sprintf(q->arena, "%lld", (long long)(req->user ? req->user->id : 0)));
-}
-
-/* JSON array of the caller's role ids, bound as a parameter. */
-static const char *roles_param(request_t *req, model_query_t *q) {
-    strbuf_t sb;
-    strbuf_init_arena(&sb, q->arena, 64);
-    strbuf_puts(&sb, "[");
-    for (int i = 0; req->user && i < req->user->nroles; i++)
-        strbuf_printf(&sb, "%s%lld", i ? "," : "", (long long)req->user->roles[i].id);
-    strbuf_puts(&sb, "]");
-    return mq_param(q, sb.data);
-}
-
 const char *dashboard_owned_sql(request_t *req, model_query_t *q) {
     return arena_sprintf(q->arena, "EXISTS (SELECT 1 FROM dashboard_user du WHERE du.dashboard_id = t.id"
-                                   " AND du.user_id = %s::int)", user_param(req, q));
+                                   " AND du.user_id = %s::int)", filter_user_param(req, q));
 }
 
 /* View menu names the caller holds permission <perm> on (roles in %1$s). */
@@ -44,7 +30,7 @@ const char *dashboard_owned_sql(request_t *req, model_query_t *q) {
  * database's perm is "[<database_name>].(id:<id>)"). */
 static const char *dataset_access_sql(request_t *req, model_query_t *q) {
     if (access_all_datasources(app_security(req->app), req->cfg, req->user)) return "true";
-    const char *roles = roles_param(req, q);
+    const char *roles = filter_roles_param(req, q);
     return arena_sprintf(q->arena,
                          "(('[' || b.database_name || '].(id:' || b.id || ')') IN (" USER_VIEW_MENUS("database_access") ") OR s.perm IN ("
                          USER_VIEW_MENUS("datasource_access") ") OR s.catalog_perm IN ("
@@ -67,7 +53,7 @@ void dashboard_access_filter(request_t *req, model_query_t *q) {
                                                " OR (t.published IS TRUE AND EXISTS (SELECT 1 FROM dashboard_roles r"
                                                " WHERE r.dashboard_id = t.id AND r.role_id IN (SELECT x::int FROM"
                                                " jsonb_array_elements_text(%s::jsonb) e(x))))",
-                                               roles_param(req, q))
+                                               filter_roles_param(req, q))
                                : "";
     mq_where(q, arena_sprintf(q->arena, "(%s OR %s%s)", dashboard_owned_sql(req, q), datasets, by_role));
 }
@@ -82,38 +68,15 @@ static mq_filter_result_t title_or_slug(request_t *req, model_query_t *q, const 
     return MQ_FILTER_OK;
 }
 
-/* BaseFavoriteFilter: true = favorites of the caller, false = the others. */
+/* BaseFavoriteFilter on class Dashboard. */
 static mq_filter_result_t is_favorite(request_t *req, model_query_t *q, const json_t *value) {
-    if (!req->user) return MQ_FILTER_OK; /* anonymous: no filtering */
-    bool truthy = json_is_true(value) || (json_is_integer(value) && json_integer_value(value)) ||
-                  (json_is_string(value) && *json_string_value(value)) || (json_is_array(value) && json_array_size(value)) ||
-                  (json_is_object(value) && json_object_size(value)) || (json_is_real(value) && json_real_value(value) != 0);
-    const char *in = arena_sprintf(q->arena, "t.id IN (SELECT f.obj_id FROM favstar f WHERE f.class_name = 'Dashboard'"
-                                             " AND f.user_id = %s::int)", user_param(req, q));
-    mq_where(q, truthy ? in : arena_sprintf(q->arena, "NOT %s", in));
-    return MQ_FILTER_OK;
+    return filter_favorite(req, q, value, "Dashboard");
 }
 
 static mq_filter_result_t is_certified(request_t *req, model_query_t *q, const json_t *value) {
     (void)req;
     if (json_is_true(value)) mq_where(q, "(t.certified_by IS NOT NULL AND t.certified_by != '')");
     else if (json_is_false(value)) mq_where(q, "(t.certified_by IS NULL OR t.certified_by = '')");
-    else return MQ_FILTER_SKIPPED;
-    return MQ_FILTER_OK;
-}
-
-static mq_filter_result_t created_by_me(request_t *req, model_query_t *q, const json_t *value) {
-    (void)value;
-    const char *u = user_param(req, q);
-    mq_where(q, arena_sprintf(q->arena, "(t.created_by_fk = %1$s::int OR t.changed_by_fk = %1$s::int)", u));
-    return MQ_FILTER_OK;
-}
-
-/* BaseFilterRelatedUsers-like "has created by": true = created_by set. */
-static mq_filter_result_t has_created_by(request_t *req, model_query_t *q, const json_t *value) {
-    (void)req;
-    if (json_is_true(value)) mq_where(q, "t.created_by_fk IS NOT NULL");
-    else if (json_is_false(value)) mq_where(q, "t.created_by_fk IS NULL");
     else return MQ_FILTER_SKIPPED;
     return MQ_FILTER_OK;
 }
@@ -137,8 +100,8 @@ static const custom_filter_t filters[] = {
     {"title_or_slug", "Title or Slug", "dashboard_title", title_or_slug},
     {"dashboard_is_favorite", "Is favorite", "id", is_favorite},
     {"dashboard_is_certified", "Is certified", "id", is_certified},
-    {"dashboard_created_by_me", "Created by me", "created_by", created_by_me},
-    {"dashboard_has_created_by", "Has created by", "created_by", has_created_by},
+    {"dashboard_created_by_me", "Created by me", "created_by", filter_created_by_me},
+    {"dashboard_has_created_by", "Has created by", "created_by", filter_has_created_by},
     {NULL, NULL, NULL, NULL},
 };
 
