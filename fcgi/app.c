@@ -28,6 +28,12 @@ static const route_table_t *const route_tables[] = {
     &legacy_log_routes,
     &dashboard_routes,
     &chart_routes,
+    &permalink_routes,
+    &annotation_routes,
+    &theme_routes,
+    &theme_admin_routes,
+    &tag_routes,
+    &embedded_routes,
 };
 
 typedef struct retired {

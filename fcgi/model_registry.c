@@ -7,6 +7,8 @@ extern const resource_t security_users_resource, security_roles_resource, securi
 extern const resource_t dashboard_resource;
 extern const resource_t chart_resource; /* chart.c */
 extern const resource_t database_resource, dataset_resource; /* database.c, dataset.c */
+extern const resource_t annotation_layer_resource; /* annotation.c */
+extern const resource_t theme_resource, tag_resource; /* theme.c, tag.c */
 extern const resource_t rowlevelsecurity_resource, log_resource, query_resource, saved_query_resource;
 
 const resource_t *const model_resources[] = {
@@ -17,5 +19,7 @@ const resource_t *const model_resources[] = {
     &dashboard_resource,
     &chart_resource,
     &database_resource, &dataset_resource,
+    &theme_resource, &tag_resource,
+    &annotation_layer_resource,
     NULL,
 };

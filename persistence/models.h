@@ -18,5 +18,7 @@ extern const model_t model_chart, model_chart_dataset, model_chart_dashboard; /*
 extern const model_t model_dashboard, model_dashboard_slice; /* models_dashboard.c */
 extern const model_t model_database; /* models_database.c */
 extern const model_t model_dataset, model_table_column, model_sql_metric; /* models_dataset.c */
+extern const model_t model_annotation_layer, model_annotation; /* models_annotation.c */
+extern const model_t model_theme, model_tag; /* models_misc.c */
 
 #endif

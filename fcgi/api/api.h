@@ -23,6 +23,12 @@ extern const route_table_t lang_routes;       /* lang.c: /lang/, language packs 
 extern const route_table_t legacy_log_routes; /* legacy_log.c: POST /superset/log/ */
 extern const route_table_t security_role_routes;
 extern const route_table_t dashboard_routes; /* dashboard_item.c: /api/v1/dashboard custom endpoints */
+extern const route_table_t annotation_routes; /* annotation.c: /api/v1/annotation_layer/<pk>/annotation/ */
 extern const route_table_t chart_routes; /* chart_routes.c: /api/v1/chart custom endpoints */
+extern const route_table_t permalink_routes; /* permalink.c: explore, sqllab and dashboard permalinks */
+extern const route_table_t theme_routes; /* theme.c: /api/v1/theme writes */
+extern const route_table_t theme_admin_routes; /* theme_admin.c: system theme switches */
+extern const route_table_t tag_routes; /* tag.c: /api/v1/tag writes */
+extern const route_table_t embedded_routes; /* embedded.c: embedded_dashboard, available_domains */
 
 #endif

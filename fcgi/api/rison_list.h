@@ -1,0 +1,20 @@
+/* The `rison` decorator with a list schema ({"type": "array", "items":
+ * {"type": ...}}) as the bulk delete endpoints use it: parse `q` (rison,
+ * then JSON), validate, and answer 400 like FAB on failure. */
+#ifndef LITESET_FCGI_API_RISON_LIST_H
+#define LITESET_FCGI_API_RISON_LIST_H
+
+#include <jansson.h>
+
+#include "fcgi/request.h"
+
+/* The parsed array (owned by the request arena), or NULL after answering
+ * (400 "Not a valid rison/json argument" / "Not a valid rison schema ...").
+ * item_type is JSON_INTEGER or JSON_STRING. */
+json_t *rison_list_arg(request_t *req, json_type item_type);
+
+/* Python repr of a JSON value as the messages show it ('a', 1, True, None,
+ * [..], {..}); on the request arena. */
+const char *py_repr(request_t *req, const json_t *v);
+
+#endif
