@@ -12,6 +12,7 @@
 #include "fcgi/errors.h"
 #include "fcgi/formdata.h"
 #include "fcgi/session.h"
+#include "fcgi/urls.h"
 #include "lib/jwt.h"
 #include "lib/session_codec.h"
 #include "lib/strbuf.h"
@@ -252,12 +253,7 @@ char *auth_login_url(request_t *req, const char *next) {
     strbuf_printf(&sb, "%s/login/", req->script_root);
     if (!next || !*next) return sb.data;
     strbuf_puts(&sb, "?next=");
-    /* urlencode (quote_plus): only letters, digits and _.-~ stay literal */
-    for (const unsigned char *p = (const unsigned char *)next; *p; p++) {
-        if (isalnum(*p) || *p == '_' || *p == '.' || *p == '-' || *p == '~') strbuf_putc(&sb, (char)*p);
-        else if (*p == ' ') strbuf_putc(&sb, '+');
-        else strbuf_printf(&sb, "%%%02X", *p);
-    }
+    url_quote_plus(&sb, next);
     return sb.data;
 }
 

@@ -94,3 +94,11 @@ bool url_is_safe_redirect(request_t *req, const char *url) {
     }
     return req->host && !strcmp(netloc, req->host);
 }
+
+void url_quote_plus(strbuf_t *sb, const char *value) {
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+        if (isalnum(*p) || *p == '_' || *p == '.' || *p == '-' || *p == '~') strbuf_putc(sb, (char)*p);
+        else if (*p == ' ') strbuf_putc(sb, '+');
+        else strbuf_printf(sb, "%%%02X", *p);
+    }
+}

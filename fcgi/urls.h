@@ -15,6 +15,9 @@
 
 const char *url_request(request_t *req);
 void url_quote_arg(strbuf_t *sb, const char *value);
+/* Python's urllib.parse.quote_plus (urlencode): letters, digits and _.-~
+ * stay, space becomes '+', everything else %XX. */
+void url_quote_plus(strbuf_t *sb, const char *value);
 bool url_is_safe_redirect(request_t *req, const char *url);
 
 #endif

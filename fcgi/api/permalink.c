@@ -13,6 +13,9 @@
 #include "fcgi/api/permalink_state.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/has_access.h"
+#include "fcgi/urls.h"
+#include "fcgi/spa/bootstrap.h"
 #include "lib/hashids.h"
 #include "lib/uuid3.h"
 #include "persistence/key_value.h"
@@ -321,7 +324,62 @@ static void dashboard_permalink_get(request_t *req) {
     resp_json(req, 200, json_incref(v), JSON_FLASK);
 }
 
+/* The dashboard permalink page (Superset.dashboard_permalink): redirects to
+ * the dashboard with permalink_key, the stored url params, the request's own
+ * query and the anchor. Failures flash and go to the dashboard list. */
+static void page_error(request_t *req, const char *message) {
+    spa_flash(req, "danger", arena_sprintf(req->arena, "Error: %s", message));
+    resp_redirect(req, 302, arena_sprintf(req->arena, "%s/dashboard/list/", req->script_root));
+}
+
+static void dashboard_permalink_page(request_t *req) {
+    if (!has_access(req, "can_dashboard_permalink", "Superset")) return;
+    const char *key = req_path_param(req, "key");
+    hashids_t h;
+    uint64_t id[2];
+    if (!salt_hashids(req, &DASHBOARD, &h) || hashids_decode(&h, req->arena, key, id, 2) != 1 || id[0] > INT32_MAX) {
+        page_error(req, "An error occurred while parsing the key.");
+        return;
+    }
+    pg_error_t err;
+    bool found;
+    const char *text = kv_get_by_id(app_pg(req->app), req->arena, DASHBOARD.resource, (int64_t)id[0], &found, &err);
+    json_t *v = found && text ? json_parse_arena(req->arena, text, strlen(text), 0, NULL) : NULL;
+    if (!found || !json_is_object(v)) {
+        resp_json(req, 404, json_pack("{s:s}", "error", "permalink state not found"), JSON_PY_DEFAULT);
+        return;
+    }
+    bool db_err;
+    const char *dash = json_get_str(v, "dashboardId", NULL);
+    if (!dash || !dashboard_uuid(req, dash, &db_err)) {
+        page_error(req, db_err ? "An error occurred while accessing the value." : "Dashboard not found.");
+        return;
+    }
+    strbuf_t url;
+    strbuf_init_arena(&url, req->arena, 128);
+    strbuf_printf(&url, "%s/superset/dashboard/%s/?permalink_key=%s", req->script_root, dash, key);
+    const json_t *state = json_object_get(v, "state");
+    const json_t *params = json_object_get(state, "urlParams");
+    size_t i;
+    const json_t *pair;
+    json_array_foreach(params, i, pair) { /* urlencode([[k, v], ...]) */
+        const char *k = json_string_value(json_array_get(pair, 0));
+        const char *val = json_string_value(json_array_get(pair, 1));
+        if (!k || !val) continue;
+        strbuf_putc(&url, '&');
+        url_quote_plus(&url, k);
+        strbuf_putc(&url, '=');
+        url_quote_plus(&url, val);
+    }
+    if (*req->query) strbuf_printf(&url, "&%s", req->query);
+    const char *anchor = json_get_str(state, "anchor", NULL);
+    if (!anchor) anchor = json_get_str(state, "hash", NULL);
+    if (anchor && *anchor) strbuf_printf(&url, "#%s", anchor);
+    resp_redirect(req, 302, url.data);
+}
+
 static const route_def_t routes[] = {
+    {"GET", "/superset/dashboard/p/<key>/", dashboard_permalink_page, GUARD_PUBLIC, 0, NULL},
     {"POST", "/api/v1/explore/permalink", explore_post, GUARD("can_write", "ExplorePermalinkRestApi"), 0, NULL},
     {"GET", "/api/v1/explore/permalink/<key>", explore_get, GUARD("can_read", "ExplorePermalinkRestApi"), 0, NULL},
     {"POST", "/api/v1/sqllab/permalink", sqllab_post, GUARD("can_write", "SqlLabPermalinkRestApi"), 0, NULL},

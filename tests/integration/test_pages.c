@@ -909,3 +909,49 @@ Test(pages_frontend, gamma_pages_and_menu) {
     http_free(r);
     free(cookie);
 }
+
+/* /superset/dashboard/p/<key>/: a permalink made through the API redirects
+ * to its dashboard with the key, stored url params, the request's own query
+ * and the anchor; an undecodable key flashes and goes to the list. */
+Test(pages_frontend, dashboard_permalink_page) {
+    char *dash = sql_value("INSERT INTO dashboards (dashboard_title, published, uuid) VALUES ('permalink page', true,"
+                           " gen_random_uuid()) RETURNING id", 0, NULL);
+    char *cookie = login("admin", "admin");
+    http_response_t *r = get("/sqllab/", &cookie);
+    const char *v = strstr(r->body, "id=\"csrf_token\" value=\"");
+    cr_assert_not_null(v);
+    v += strlen("id=\"csrf_token\" value=\"");
+    char csrf[512];
+    snprintf(csrf, sizeof csrf, "X-CSRFToken: %.*s", (int)strcspn(v, "\""), v);
+    http_free(r);
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/dashboard/%s/permalink", dash);
+    const char *const h[] = {"Content-Type: application/json", csrf, NULL};
+    r = call("POST", path, &cookie, h, "{\"urlParams\":[[\"native_filters\",\"x y\"]],\"anchor\":\"TAB-1\"}");
+    cr_assert_eq(r->status, 201, "%s", r->body);
+    json_t *j = json_loads(r->body, 0, NULL);
+    char *key = strdup(json_string_value(json_object_get(j, "key")));
+    json_decref(j);
+    http_free(r);
+
+    snprintf(path, sizeof path, "/superset/dashboard/p/%s/?standalone=1", key);
+    r = get(path, &cookie);
+    cr_assert_eq(r->status, 302, "%d %s", r->status, r->body);
+    /* the state stores the dashboard's uuid, and the redirect names it */
+    const char *const id_param[] = {dash};
+    char *uuid = sql_value("SELECT uuid::text FROM dashboards WHERE id = $1::int", 1, id_param);
+    char expected[512];
+    snprintf(expected, sizeof expected, "/superset/dashboard/%s/?permalink_key=%s&native_filters=x+y&standalone=1#TAB-1",
+             uuid, key);
+    free(uuid);
+    cr_assert_str_eq(location(r), expected);
+    http_free(r);
+
+    r = get("/superset/dashboard/p/not-a-key/", &cookie);
+    cr_assert_eq(r->status, 302);
+    cr_assert_str_eq(location(r), "/dashboard/list/");
+    http_free(r);
+    free(key);
+    free(dash);
+    free(cookie);
+}
