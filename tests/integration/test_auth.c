@@ -3,6 +3,7 @@
  * with and without a valid CSRF token, logout, and a session cookie minted by
  * the reference server itself (the test stack uses its SECRET_KEY). */
 #include <criterion/criterion.h>
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,4 +330,50 @@ Test(auth, avatar) {
     r = http_get("/api/v1/user/987654/avatar.png");
     cr_assert_eq(r->status, 404);
     http_free(r);
+}
+
+/* Users whose password hashes werkzeug wrote (every stored format of the
+ * vectors: scrypt, pbkdf2 at 600000/260000/150000 iterations) log in through
+ * nginx, as they would after switching from Superset. */
+Test(auth, werkzeug_hashes_log_in, .timeout = 120) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/reference/vectors/auth-vectors.json", harness_env("LITESET_SHARED"));
+    json_t *vectors = json_load_file(path, 0, NULL);
+    cr_assert(vectors, "cannot read %s", path);
+    char conninfo[512];
+    snprintf(conninfo, sizeof conninfo, "host=%s port=%s user=%s dbname=%s", harness_env("LITESET_TEST_PGHOST"),
+             harness_env("LITESET_TEST_PGPORT"), harness_env("LITESET_TEST_PGUSER"), harness_env("LITESET_TEST_DB"));
+    PGconn *pg = PQconnectdb(conninfo);
+    cr_assert_eq(PQstatus(pg), CONNECTION_OK);
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(vectors, "password_hashes"), i, v) {
+        const char *stored = json_string_value(json_object_get(v, "stored_value"));
+        char name[64];
+        snprintf(name, sizeof name, "werkzeug_user_%zu", i);
+        const char *params[] = {name, stored};
+        PGresult *r = PQexecParams(pg,
+                                   "WITH u AS (INSERT INTO ab_user (id, first_name, last_name, username, password, active,"
+                                   " email, created_on, changed_on) SELECT nextval('ab_user_id_seq'), 'W', 'Z', $1::varchar, $2::varchar,"
+                                   " true, $1::varchar || '@x.test', now(), now() WHERE NOT EXISTS (SELECT 1 FROM ab_user WHERE"
+                                   " username = $1::varchar) RETURNING id)"
+                                   " INSERT INTO ab_user_role (id, user_id, role_id) SELECT nextval('ab_user_role_id_seq'),"
+                                   " u.id, r.id FROM u, ab_role r WHERE r.name = 'Gamma'",
+                                   2, NULL, params, NULL, NULL, 0);
+        cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(pg));
+        PQclear(r);
+        char body[256];
+        snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\",\"provider\":\"db\"}", name,
+                 json_string_value(json_object_get(v, "password")));
+        http_response_t *resp = post_json("/api/v1/security/login", body);
+        cr_assert_eq(resp->status, 200, "%s (%s): %d", name, json_string_value(json_object_get(v, "method_string")),
+                     resp->status);
+        http_free(resp);
+        snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"nope\",\"provider\":\"db\"}", name);
+        resp = post_json("/api/v1/security/login", body);
+        cr_assert_eq(resp->status, 401);
+        http_free(resp);
+    }
+    PQfinish(pg);
+    json_decref(vectors);
 }
