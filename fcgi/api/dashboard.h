@@ -8,6 +8,9 @@
 
 /* ANDs Superset's DashboardAccessFilter into q (alias t = dashboards). */
 void dashboard_access_filter(request_t *req, model_query_t *q);
+/* Restricts q to the dashboard named by id, uuid or slug, under the access
+ * filter (DashboardDAO.get_by_id_or_slug). */
+void dashboard_where_id_or_slug(request_t *req, model_query_t *q, const char *key);
 /* SQL condition (alias t) "the caller owns the dashboard", params bound on q. */
 const char *dashboard_owned_sql(request_t *req, model_query_t *q);
 

@@ -28,8 +28,7 @@ static bool is_uuid(const char *s) {
     return true;
 }
 
-/* Restricts q to the dashboard named by id, uuid or slug, under the access filter. */
-static void where_id_or_slug(request_t *req, model_query_t *q, const char *key) {
+void dashboard_where_id_or_slug(request_t *req, model_query_t *q, const char *key) {
     dashboard_access_filter(req, q);
     if (is_uuid(key)) mq_where(q, arena_sprintf(q->arena, "t.uuid = %s::uuid", mq_param(q, key)));
     else if (all_digits(key) && strlen(key) < 10) mq_where(q, arena_sprintf(q->arena, "t.id = %s::int", mq_param(q, key)));
@@ -40,7 +39,7 @@ static void where_id_or_slug(request_t *req, model_query_t *q, const char *key) 
 static int64_t find_dashboard(request_t *req, const char *key) {
     model_query_t q;
     mq_init(&q, req->arena, &model_dashboard);
-    where_id_or_slug(req, &q, key);
+    dashboard_where_id_or_slug(req, &q, key);
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
                               arena_sprintf(req->arena, "SELECT t.id FROM dashboards t WHERE %s LIMIT 1", q.where.data),

@@ -249,31 +249,12 @@ static void sqllab_get(request_t *req) {
 
 /* ---- dashboard ---- */
 
-static bool all_digits(const char *s) {
-    if (!*s) return false;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s)) return false;
-    return true;
-}
-
-static bool is_uuid(const char *s) {
-    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-    if (strlen(s) != sizeof shape - 1) return false;
-    for (size_t i = 0; shape[i]; i++)
-        if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i])) return false;
-    return true;
-}
-
 /* DashboardDAO.get_by_id_or_slug: the visible dashboard's uuid; NULL with
  * *db_err false when not found. */
 static const char *dashboard_uuid(request_t *req, const char *key, bool *db_err) {
     model_query_t q;
     mq_init(&q, req->arena, &model_dashboard);
-    dashboard_access_filter(req, &q);
-    if (is_uuid(key)) mq_where(&q, arena_sprintf(q.arena, "t.uuid = %s::uuid", mq_param(&q, key)));
-    else if (all_digits(key) && strlen(key) < 10)
-        mq_where(&q, arena_sprintf(q.arena, "t.id = %s::int", mq_param(&q, key)));
-    else mq_where(&q, arena_sprintf(q.arena, "t.slug = %s", mq_param(&q, key)));
+    dashboard_where_id_or_slug(req, &q, key);
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
                               arena_sprintf(req->arena, "SELECT t.uuid FROM dashboards t WHERE %s LIMIT 1", q.where.data),
