@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/security.h"
+#include "domain/favorites.h"
 #include "fcgi/api/api.h"
 #include "fcgi/api/chart.h"
 #include "fcgi/app.h"
@@ -463,14 +464,8 @@ static void favorite(request_t *req, bool add) {
         else error_fab(req, 403, "Forbidden");
         return;
     }
-    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)pk),
-                       req->user ? arena_sprintf(req->arena, "%lld", (long long)req->user->id) : NULL};
     pg_error_t err;
-    const char *sql = add ? "INSERT INTO favstar (user_id, class_name, obj_id, dttm) SELECT $2::int, 'slice', $1::int,"
-                            " localtimestamp WHERE NOT EXISTS (SELECT 1 FROM favstar WHERE class_name = 'slice'"
-                            " AND obj_id = $1::int AND user_id = $2::int)"
-                          : "DELETE FROM favstar WHERE class_name = 'slice' AND obj_id = $1::int AND user_id = $2::int";
-    if (!pg_query(app_pg(req->app), req->arena, &err, sql, 2, p)) {
+    if (!favorite_set(app_pg(req->app), req->arena, "slice", pk, req->user ? req->user->id : 0, add, &err)) {
         fatal(req);
         return;
     }

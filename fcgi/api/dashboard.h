@@ -11,6 +11,9 @@ void dashboard_access_filter(request_t *req, model_query_t *q);
 /* Restricts q to the dashboard named by id, uuid or slug, under the access
  * filter (DashboardDAO.get_by_id_or_slug). */
 void dashboard_where_id_or_slug(request_t *req, model_query_t *q, const char *key);
+/* The `q` argument as a list of integer ids (arena-owned), or NULL after
+ * answering 400 "Not a valid rison/json argument". */
+json_t *dashboard_ids_arg(request_t *req);
 /* SQL condition (alias t) "the caller owns the dashboard", params bound on q. */
 const char *dashboard_owned_sql(request_t *req, model_query_t *q);
 

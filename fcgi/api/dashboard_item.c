@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "domain/favorites.h"
 #include "fcgi/api/api.h"
 #include "fcgi/api/dashboard.h"
 #include "fcgi/app.h"
@@ -108,8 +109,7 @@ static void get_dashboard(request_t *req) {
     resp_json(req, 200, json_pack("{s:o}", "result", row), JSON_FLASK);
 }
 
-/* GET /favorite_status/?q=!(ids): visible ids found, each requested id flagged. */
-static void favorite_status(request_t *req) {
+json_t *dashboard_ids_arg(request_t *req) {
     const char *qs = req_query_arg(req, "q");
     rison_error_t rerr;
     json_t *ids = qs && *qs ? rison_parse(qs, strlen(qs), &rerr) : NULL;
@@ -120,8 +120,17 @@ static void favorite_status(request_t *req) {
     json_array_foreach(ids, i, v) ok = ok && json_is_integer(v);
     if (!ok) {
         error_fab(req, 400, "Not a valid rison/json argument");
-        return;
+        return NULL;
     }
+    return ids;
+}
+
+/* GET /favorite_status/?q=!(ids): visible ids found, each requested id flagged. */
+static void favorite_status(request_t *req) {
+    json_t *ids = dashboard_ids_arg(req);
+    if (!ids) return;
+    size_t i;
+    json_t *v;
     model_query_t q;
     mq_init(&q, req->arena, &model_dashboard);
     dashboard_access_filter(req, &q);
@@ -157,14 +166,8 @@ static void favorite_status(request_t *req) {
 static void favorite(request_t *req, bool add) {
     int64_t id = find_dashboard(req, req_path_param(req, "pk"));
     if (id <= 0) return;
-    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)id),
-                       arena_sprintf(req->arena, "%lld", (long long)(req->user ? req->user->id : 0))};
-    const char *sql = add ? "INSERT INTO favstar (class_name, obj_id, user_id, dttm, uuid) SELECT 'Dashboard', $1::int,"
-                            " $2::int, localtimestamp, gen_random_uuid() WHERE NOT EXISTS (SELECT 1 FROM favstar WHERE class_name ="
-                            " 'Dashboard' AND obj_id = $1::int AND user_id = $2::int)"
-                          : "DELETE FROM favstar WHERE class_name = 'Dashboard' AND obj_id = $1::int AND user_id = $2::int";
     pg_error_t err;
-    if (!pg_query(app_pg(req->app), req->arena, &err, sql, 2, p)) {
+    if (!favorite_set(app_pg(req->app), req->arena, "Dashboard", id, req->user ? req->user->id : 0, add, &err)) {
         error_fab(req, 500, "Fatal error");
         return;
     }

@@ -372,18 +372,10 @@ void dashboard_delete(request_t *req) {
 }
 
 void dashboard_bulk_delete(request_t *req) {
-    const char *qs = req_query_arg(req, "q");
-    rison_error_t rerr;
-    json_t *ids = qs && *qs ? rison_parse(qs, strlen(qs), &rerr) : NULL;
-    if (ids) arena_on_free(req->arena, (arena_cleanup_fn)json_decref, ids);
+    json_t *ids = dashboard_ids_arg(req);
+    if (!ids) return;
     size_t i;
     json_t *v;
-    bool ok = json_is_array(ids);
-    json_array_foreach(ids, i, v) ok = ok && json_is_integer(v);
-    if (!ok) {
-        error_fab(req, 400, "Not a valid rison/json argument");
-        return;
-    }
     /* every id visible (404), then every id owned (403), as the command validates */
     json_array_foreach(ids, i, v) {
         int64_t pk = json_integer_value(v);
