@@ -150,14 +150,6 @@ lookup_t page_dashboard_is_owner(pg_pool_t *pg, const config_t *cfg, arena_t *a,
     return pg_nrows(r) ? LOOKUP_FOUND : LOOKUP_MISSING;
 }
 
-lookup_t page_registration_find(pg_pool_t *pg, arena_t *a, const char *activation_hash) {
-    pg_error_t err;
-    pg_result_t *r =
-        pg_query(pg, a, &err, "SELECT 1 FROM ab_register_user WHERE registration_hash = $1", 1, &activation_hash);
-    if (!r) return failed("registration lookup", &err);
-    return pg_nrows(r) ? LOOKUP_FOUND : LOOKUP_MISSING;
-}
-
 lookup_t page_welcome_dashboard(pg_pool_t *pg, arena_t *a, int64_t user_id, int64_t *dashboard_id) {
     pg_error_t err;
     const char *p = arena_sprintf(a, "%lld", (long long)user_id);

@@ -42,9 +42,6 @@ lookup_t page_dashboard_access(pg_pool_t *pg, security_t *sec, const config_t *c
 lookup_t page_dashboard_is_owner(pg_pool_t *pg, const config_t *cfg, arena_t *a, const sec_user_t *user,
                                  int64_t dashboard_id);
 
-/* Whether a pending self-registration (ab_register_user) has this hash. */
-lookup_t page_registration_find(pg_pool_t *pg, arena_t *a, const char *activation_hash);
-
 /* user_attribute.welcome_dashboard_id of the user (LOOKUP_MISSING: none). */
 lookup_t page_welcome_dashboard(pg_pool_t *pg, arena_t *a, int64_t user_id, int64_t *dashboard_id);
 

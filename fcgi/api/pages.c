@@ -9,14 +9,13 @@
  * event_logger.log_this write their `logs` row after the view ran; a view
  * that raises an HTTP error (abort) writes none.
  *
- * Not served here: GET /superset/dashboard/p/<key>/ (needs dashboard
- * permalinks), the legacy POST /superset/explore/ page (its webpack entry
- * does not exist in 6.0.0: 404 here), and account creation on
- * /register/activation/<hash>. */
+ * Not served here: the legacy POST /superset/explore/ page (its webpack
+ * entry does not exist in 6.0.0: 404 here). */
 #include <string.h>
 #include <strings.h>
 
 #include "domain/page_lookup.h"
+#include "domain/registration.h"
 #include "domain/security.h"
 #include "fcgi/api/api.h"
 #include "fcgi/app.h"
@@ -319,13 +318,26 @@ static void view_login(request_t *req, page_ctx_t *ctx) {
     render_app(req, NULL, NULL, false);
 }
 
+/* FAB's activation: a known hash becomes an active user with
+ * AUTH_USER_REGISTRATION_ROLE and the page renders with the new user's names;
+ * otherwise a flash and a redirect to the index. */
 static void view_activation(request_t *req, page_ctx_t *ctx) {
     const char *hash = req_path_param(req, "activation_hash");
-    lookup_t found = page_registration_find(app_pg(req->app), req->arena, hash);
-    if (found == LOOKUP_ERROR) { abort_status(req, ctx, 500); return; }
+    const char *role = spa_conf_str(req->cfg, "AUTH_USER_REGISTRATION_ROLE", "Public");
+    const sec_user_t *actor = auth_current_user(req);
+    registered_user_t reg;
+    activation_t res = registration_activate(app_pg(req->app), req->arena, hash, role,
+                                             actor && !actor->is_guest ? actor->id : 0, &reg);
+    if (res == ACTIVATION_ERROR) { abort_status(req, ctx, 500); return; }
+    if (res == ACTIVATION_OK) {
+        render_app(req, json_pack("{s:s,s:s,s:s}", "username", reg.username, "first_name", reg.first_name,
+                                  "last_name", reg.last_name),
+                   NULL, false);
+        return;
+    }
     spa_flash(req, "danger",
-              found == LOOKUP_MISSING ? "Registration not found"
-                                      : "Not possible to register you at the moment, try again later");
+              res == ACTIVATION_NOT_FOUND ? "Registration not found"
+                                          : "Not possible to register you at the moment, try again later");
     resp_redirect(req, 302, index_url(req));
 }
 

@@ -955,3 +955,66 @@ Test(pages_frontend, dashboard_permalink_page) {
     free(dash);
     free(cookie);
 }
+
+/* /register/activation/<hash>: the registration becomes an active user with
+ * AUTH_USER_REGISTRATION_ROLE (Public), the row is gone, the page carries the
+ * names; a second visit and a taken username flash and redirect instead. */
+Test(pages_frontend, registration_activation) {
+    /* werkzeug hash of "activated-pw" as the registration form stores it */
+    const char *hash_pw = "pbkdf2:sha256:600000$Ejf6n8kZ$95ba4d6a5edf6e0ab7f3b5f2e3a9d7c6b1e4f8a2c5d9e0b3a6c7f1d2e4b5a8c9";
+    const char *const reg[] = {hash_pw};
+    free(sql_value("DELETE FROM ab_user WHERE username IN ('activated1', 'taken1')", 0, NULL));
+    free(sql_value("INSERT INTO ab_register_user (id, first_name, last_name, username, password, email,"
+                   " registration_date, registration_hash) VALUES (nextval('ab_register_user_id_seq'), 'Ac<b>',"
+                   " 'Tivated', 'activated1', $1, 'activated1@example.org', localtimestamp, 'hash-activate-1')",
+                   1, reg));
+    char *cookie = NULL;
+    http_response_t *r = get("/register/activation/hash-activate-1", &cookie);
+    cr_assert_eq(r->status, 200, "%d %s", r->status, r->body);
+    json_t *b = parse_bootstrap(r->body);
+    cr_assert_str_eq(json_string_value(json_object_get(b, "username")), "activated1");
+    cr_assert_str_eq(json_string_value(json_object_get(b, "first_name")), "Ac<b>");
+    cr_assert_str_eq(json_string_value(json_object_get(b, "last_name")), "Tivated");
+    json_decref(b);
+    cr_assert_null(strstr(r->body, "Ac<b>"), "the name must be escaped in the shell");
+    http_free(r);
+
+    char *row = sql_value("SELECT u.active::text || ' ' || u.email || ' ' || r.name || ' ' || (u.password = $1)::text"
+                          " FROM ab_user u JOIN ab_user_role ur ON ur.user_id = u.id JOIN ab_role r ON r.id = ur.role_id"
+                          " WHERE u.username = 'activated1'",
+                          1, reg);
+    cr_assert_not_null(row, "the user was not created");
+    cr_assert_str_eq(row, "true activated1@example.org Public true");
+    free(row);
+    char *left = sql_value("SELECT count(*) FROM ab_register_user WHERE registration_hash = 'hash-activate-1'", 0, NULL);
+    cr_assert_str_eq(left, "0");
+    free(left);
+
+    /* the hash is spent */
+    r = get("/register/activation/hash-activate-1", &cookie);
+    cr_assert_eq(r->status, 302);
+    cr_assert_str_eq(location(r), "/");
+    http_free(r);
+
+    /* a registration whose username exists: refused, nothing changes */
+    free(sql_value("INSERT INTO ab_register_user (id, first_name, last_name, username, password, email,"
+                   " registration_hash) VALUES (nextval('ab_register_user_id_seq'), 'A', 'B', 'activated1', $1,"
+                   " 'other@example.org', 'hash-activate-2')",
+                   1, reg));
+    r = get("/register/activation/hash-activate-2", &cookie);
+    cr_assert_eq(r->status, 302);
+    http_free(r);
+    r = get("/login/", &cookie);
+    b = parse_bootstrap(r->body);
+    json_t *flashes = json_object_get(json_object_get(b, "common"), "flash_messages");
+    cr_assert_eq(json_array_size(flashes), 2, "one flash per refused visit");
+    cr_assert_str_eq(json_string_value(json_array_get(json_array_get(flashes, 0), 1)), "Registration not found");
+    cr_assert_str_eq(json_string_value(json_array_get(json_array_get(flashes, 1), 1)),
+                     "Not possible to register you at the moment, try again later");
+    json_decref(b);
+    http_free(r);
+    left = sql_value("SELECT count(*) FROM ab_register_user WHERE registration_hash = 'hash-activate-2'", 0, NULL);
+    cr_assert_str_eq(left, "1");
+    free(left);
+    free(cookie);
+}
