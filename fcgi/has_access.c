@@ -24,3 +24,12 @@ void redirect_to_login(request_t *req) {
     const char *next = *req->query ? arena_sprintf(req->arena, "%s?%s", req->path, req->query) : req->path;
     resp_redirect(req, 302, auth_login_url(req, next));
 }
+
+bool has_access_api(request_t *req, const char *permission, const char *view_menu) {
+    security_t *sec = req->app ? app_security(req->app) : NULL;
+    const sec_user_t *user = auth_current_user(req);
+    if (sec && security_can(sec, req->cfg, user, permission, view_menu)) return true;
+    resp_json(req, user ? 403 : 401, json_pack("{s:s,s:s}", "message", "Access is Denied", "severity", "danger"),
+              JSON_FLASK);
+    return false;
+}

@@ -15,4 +15,10 @@
 bool has_access(request_t *req, const char *permission, const char *view_menu);
 void redirect_to_login(request_t *req);
 
+/* Flask-AppBuilder's @has_access_api for JSON views of Superset's own
+ * (non-FAB-API) classes: same check, but the refusal is JSON,
+ * {"message": "Access is Denied", "severity": "danger"}, 401 for anonymous
+ * users and 403 otherwise. */
+bool has_access_api(request_t *req, const char *permission, const char *view_menu);
+
 #endif

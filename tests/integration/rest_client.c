@@ -41,6 +41,33 @@ void rest_open(rest_session_t *s, const char *user, const char *password) {
     http_free(r);
 }
 
+/* The session cookie a response sets, as a Cookie header, into s->cookie. */
+static void keep_session_cookie(rest_session_t *s, const http_response_t *r) {
+    for (int i = 0; i < r->nheaders; i++)
+        if (!strcasecmp(r->headers[i].name, "Set-Cookie") && !strncmp(r->headers[i].value, "session=", 8))
+            snprintf(s->cookie, sizeof s->cookie, "Cookie: %.*s", (int)strcspn(r->headers[i].value, ";"),
+                     r->headers[i].value);
+}
+
+void rest_open_browser(rest_session_t *s, const char *user, const char *password) {
+    /* The CSRF token belongs to the session, not to a user: an admin API
+     * login mints a session holding one (the login page only carries it when
+     * a Superset frontend is configured), then the form login fills it in. */
+    rest_session_t minted;
+    rest_open(&minted, "admin", "admin");
+    snprintf(s->bearer, sizeof s->bearer, "X-No-Bearer: 1");
+    snprintf(s->cookie, sizeof s->cookie, "%s", minted.cookie);
+    snprintf(s->csrf, sizeof s->csrf, "%s", minted.csrf);
+    const char *token = strchr(minted.csrf, ' ') + 1;
+    char body[1024];
+    snprintf(body, sizeof body, "username=%s&password=%s&csrf_token=%s", user, password, token);
+    const char *const h[] = {s->cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    http_response_t *r = http_request("POST", "/login/", h, body, strlen(body));
+    cr_assert(r && r->status == 302, "form login %s", user);
+    keep_session_cookie(s, r);
+    http_free(r);
+}
+
 json_t *rest_call(rest_session_t *s, const char *method, const char *path, const char *body, int *status) {
     const char *const h[] = {s->bearer, s->cookie, s->csrf, "Content-Type: application/json", NULL};
     http_response_t *r = http_request(method, path, h, body, body ? strlen(body) : 0);

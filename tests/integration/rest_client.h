@@ -13,6 +13,9 @@ typedef struct {
 } rest_session_t;
 
 void rest_open(rest_session_t *s, const char *user, const char *password);
+/* A browser's session instead: form login on /login/ (session cookie, the
+ * page's CSRF token, no bearer), as Superset's non-API views require. */
+void rest_open_browser(rest_session_t *s, const char *user, const char *password);
 /* Sends body (may be NULL); returns the decoded JSON answer (caller owns). */
 json_t *rest_call(rest_session_t *s, const char *method, const char *path, const char *body, int *status);
 /* `liteset fab create-user` with password = username; ok if it exists. */
