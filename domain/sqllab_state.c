@@ -97,55 +97,74 @@ static json_t *extra_of(const char *text) {
 
 /* ---- payloads ---- */
 
+/* Query.to_dict's columns; rows are turned into dicts by query_row. */
+#define QUERY_SELECT                                                                                          \
+    "SELECT " ISO("q.changed_on") ", q.database_id, d.database_name, q.end_time::float8, q.error_message,"     \
+    " q.executed_sql, q.client_id, q.id, q.\"limit\", q.limiting_factor, q.progress, q.rows, q.catalog,"        \
+    " q.schema, q.select_as_cta, q.sql, q.sql_editor_id, q.start_time::float8, lower(q.status), q.tab_name,"   \
+    " q.tmp_schema_name, q.tmp_table_name, q.user_id,"                                                        \
+    " CASE WHEN u.id IS NULL THEN NULL WHEN coalesce(u.first_name, '') <> '' AND coalesce(u.last_name, '')"   \
+    " <> '' THEN u.first_name || ' ' || u.last_name ELSE u.username END, q.results_key, q.tracking_url,"      \
+    " q.extra_json FROM query q LEFT JOIN dbs d ON d.id = q.database_id LEFT JOIN ab_user u ON u.id = q.user_id"
+
+static json_t *query_row(const pg_result_t *r, int row) {
+    json_t *q = json_object();
+    json_object_set_new(q, "changed_on", text_or_null(r, row, 0));
+    json_object_set_new(q, "dbId", int_or_null(r, row, 1));
+    json_object_set_new(q, "db", text_or_null(r, row, 2));
+    json_object_set_new(q, "endDttm", real_or_null(r, row, 3));
+    json_object_set_new(q, "errorMessage", text_or_null(r, row, 4));
+    json_object_set_new(q, "executedSql", text_or_null(r, row, 5));
+    json_object_set_new(q, "id", text_or_null(r, row, 6));
+    json_object_set_new(q, "queryId", int_or_null(r, row, 7));
+    json_object_set_new(q, "limit", int_or_null(r, row, 8));
+    json_object_set_new(q, "limitingFactor", text_or_null(r, row, 9));
+    json_object_set_new(q, "progress", int_or_null(r, row, 10));
+    json_object_set_new(q, "rows", int_or_null(r, row, 11));
+    json_object_set_new(q, "catalog", text_or_null(r, row, 12));
+    json_object_set_new(q, "schema", text_or_null(r, row, 13));
+    json_object_set_new(q, "ctas", bool_or_null(r, row, 14));
+    json_object_set_new(q, "serverId", int_or_null(r, row, 7));
+    json_object_set_new(q, "sql", text_or_null(r, row, 15));
+    json_object_set_new(q, "sqlEditorId", text_or_null(r, row, 16));
+    json_object_set_new(q, "startDttm", real_or_null(r, row, 17));
+    json_object_set_new(q, "state", text_or_null(r, row, 18));
+    json_object_set_new(q, "tab", text_or_null(r, row, 19));
+    json_object_set_new(q, "tempSchema", text_or_null(r, row, 20));
+    json_object_set_new(q, "tempTable", text_or_null(r, row, 21));
+    json_object_set_new(q, "userId", int_or_null(r, row, 22));
+    json_object_set_new(q, "user", text_or_null(r, row, 23));
+    json_object_set_new(q, "resultsKey", text_or_null(r, row, 24));
+    json_object_set_new(q, "trackingUrl", text_or_null(r, row, 25));
+    json_object_set_new(q, "extra", extra_of(pg_get(r, row, 26)));
+    return q;
+}
+
 static json_t *query_dict(pg_pool_t *pg, arena_t *a, const char *client_id) {
     pg_error_t err;
-    pg_result_t *r = pg_query(pg, a, &err,
-                              "SELECT " ISO("q.changed_on") ", q.database_id, d.database_name, q.end_time::float8,"
-                              " q.error_message, q.executed_sql, q.client_id, q.id, q.\"limit\", q.limiting_factor,"
-                              " q.progress, q.rows, q.catalog, q.schema, q.select_as_cta, q.sql, q.sql_editor_id,"
-                              " q.start_time::float8, lower(q.status), q.tab_name, q.tmp_schema_name,"
-                              " q.tmp_table_name, q.user_id,"
-                              " CASE WHEN u.id IS NULL THEN NULL WHEN coalesce(u.first_name, '') <> ''"
-                              " AND coalesce(u.last_name, '') <> '' THEN u.first_name || ' ' || u.last_name"
-                              " ELSE u.username END, q.results_key, q.tracking_url, q.extra_json"
-                              " FROM query q LEFT JOIN dbs d ON d.id = q.database_id"
-                              " LEFT JOIN ab_user u ON u.id = q.user_id WHERE q.client_id = $1 LIMIT 1",
-                              1, &client_id);
+    pg_result_t *r = pg_query(pg, a, &err, QUERY_SELECT " WHERE q.client_id = $1 LIMIT 1", 1, &client_id);
     if (!r) {
         log_error("sqllab latest query: %s", err.message ? err.message : "database error");
         return NULL;
     }
-    if (pg_nrows(r) == 0) return json_null();
-    json_t *q = json_object();
-    json_object_set_new(q, "changed_on", text_or_null(r, 0, 0));
-    json_object_set_new(q, "dbId", int_or_null(r, 0, 1));
-    json_object_set_new(q, "db", text_or_null(r, 0, 2));
-    json_object_set_new(q, "endDttm", real_or_null(r, 0, 3));
-    json_object_set_new(q, "errorMessage", text_or_null(r, 0, 4));
-    json_object_set_new(q, "executedSql", text_or_null(r, 0, 5));
-    json_object_set_new(q, "id", text_or_null(r, 0, 6));
-    json_object_set_new(q, "queryId", int_or_null(r, 0, 7));
-    json_object_set_new(q, "limit", int_or_null(r, 0, 8));
-    json_object_set_new(q, "limitingFactor", text_or_null(r, 0, 9));
-    json_object_set_new(q, "progress", int_or_null(r, 0, 10));
-    json_object_set_new(q, "rows", int_or_null(r, 0, 11));
-    json_object_set_new(q, "catalog", text_or_null(r, 0, 12));
-    json_object_set_new(q, "schema", text_or_null(r, 0, 13));
-    json_object_set_new(q, "ctas", bool_or_null(r, 0, 14));
-    json_object_set_new(q, "serverId", int_or_null(r, 0, 7));
-    json_object_set_new(q, "sql", text_or_null(r, 0, 15));
-    json_object_set_new(q, "sqlEditorId", text_or_null(r, 0, 16));
-    json_object_set_new(q, "startDttm", real_or_null(r, 0, 17));
-    json_object_set_new(q, "state", text_or_null(r, 0, 18));
-    json_object_set_new(q, "tab", text_or_null(r, 0, 19));
-    json_object_set_new(q, "tempSchema", text_or_null(r, 0, 20));
-    json_object_set_new(q, "tempTable", text_or_null(r, 0, 21));
-    json_object_set_new(q, "userId", int_or_null(r, 0, 22));
-    json_object_set_new(q, "user", text_or_null(r, 0, 23));
-    json_object_set_new(q, "resultsKey", text_or_null(r, 0, 24));
-    json_object_set_new(q, "trackingUrl", text_or_null(r, 0, 25));
-    json_object_set_new(q, "extra", extra_of(pg_get(r, 0, 26)));
-    return q;
+    return pg_nrows(r) ? query_row(r, 0) : json_null();
+}
+
+json_t *sqllab_queries_changed_since(pg_pool_t *pg, arena_t *a, int64_t user_id, double since_ms) {
+    pg_error_t err;
+    const char *p[2] = {id_text(a, user_id), arena_sprintf(a, "%.17g", since_ms / 1000)};
+    pg_result_t *r = pg_query(pg, a, &err,
+                              QUERY_SELECT " WHERE q.user_id = $1::int"
+                                           " AND q.changed_on >= to_timestamp($2::float8) AT TIME ZONE 'UTC'"
+                                           " ORDER BY q.id",
+                              2, p);
+    if (!r) {
+        log_error("sqllab queries changed since: %s", err.message ? err.message : "database error");
+        return NULL;
+    }
+    json_t *list = json_array();
+    for (int i = 0; i < pg_nrows(r); i++) json_array_append_new(list, query_row(r, i));
+    return list;
 }
 
 static json_t *table_schemas(pg_pool_t *pg, arena_t *a, const char *tab_id) {

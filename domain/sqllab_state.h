@@ -68,6 +68,11 @@ sqllab_result_t sqllab_table_schema_delete(pg_pool_t *pg, arena_t *a, int64_t sc
 sqllab_result_t sqllab_table_schema_expand(pg_pool_t *pg, arena_t *a, int64_t schema_id, int64_t user_id,
                                            bool expanded);
 
+/* QueryDAO.get_queries_changed_after: the user's queries (Query.to_dict)
+ * changed at or after since_ms (milliseconds since the epoch, UTC as the
+ * query table stores it). NULL on error. */
+json_t *sqllab_queries_changed_since(pg_pool_t *pg, arena_t *a, int64_t user_id, double since_ms);
+
 /* bootstrap_sqllab_data's tabs: [[id, label], ...] and the active tab's
  * dict (or null). */
 bool sqllab_bootstrap_tabs(pg_pool_t *pg, arena_t *a, int64_t user_id, json_t **tab_ids, json_t **active_tab);

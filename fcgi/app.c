@@ -36,6 +36,7 @@ static const route_table_t *const route_tables[] = {
     &embedded_routes,
     &time_range_routes,
     &sqllab_state_routes,
+    &query_routes,
 };
 
 typedef struct retired {

@@ -1,9 +1,13 @@
 /* /api/v1/query: Superset's QueryRestApi (SQL Lab history) on the generic
  * engine: read-only list, item, related and distinct on "Query", newest
  * change first. QueryFilter: a user sees only the queries they ran unless
- * they hold all_query_access. */
+ * they hold all_query_access. Also /updated_since, which SQL Lab polls for
+ * the state of the user's queries. */
 #include "domain/security.h"
+#include "domain/sqllab_state.h"
 #include "fcgi/api/api.h"
+#include "fcgi/api/rison_list.h"
+#include "fcgi/errors.h"
 #include "fcgi/api/related_users.h"
 #include "fcgi/app.h"
 #include "fcgi/model_rest.h"
@@ -54,3 +58,33 @@ const resource_t query_resource = {
     .base_order_desc = true, .related = related, .distinct_columns = distinct_columns, .base_filter = own_queries,
     .superset_errors = true,
 };
+
+/* GET /api/v1/query/updated_since?q=(last_updated_ms:...) */
+static void get_updated_since(request_t *req) {
+    json_t *q = rison_arg(req);
+    if (!q) return;
+    const json_t *ms = json_is_object(q) ? json_object_get(q, "last_updated_ms") : NULL;
+    const char *bad = !json_is_object(q) ? "object" : ms && !json_is_number(ms) ? "number" : NULL;
+    if (bad) {
+        error_fab(req, 400, arena_sprintf(req->arena, "Not a valid rison schema %s is not of type '%s'",
+                                          py_repr(req, json_is_object(q) ? ms : q), bad));
+        return;
+    }
+    double since = ms ? json_number_value(ms) : 0;
+    if (since < -62135596800000.0 || since > 253402300799999.0) { /* datetime.utcfromtimestamp's range */
+        error_fab(req, 500, "year is out of range");
+        return;
+    }
+    json_t *list = sqllab_queries_changed_since(app_pg(req->app), req->arena, req->user ? req->user->id : 0, since);
+    if (!list) {
+        error_fab(req, 500, "Fatal error");
+        return;
+    }
+    resp_json(req, 200, json_pack("{s:o}", "result", list), JSON_FLASK);
+}
+
+static const route_def_t routes[] = {
+    {"GET", "/api/v1/query/updated_since", get_updated_since, GUARD("can_read", "Query"), 0, NULL},
+};
+
+const route_table_t query_routes = {routes, sizeof routes / sizeof routes[0], NULL};

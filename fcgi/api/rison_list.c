@@ -87,14 +87,17 @@ static json_t *parse_q(request_t *req, const char *qs) {
     return v;
 }
 
-json_t *rison_list_arg(request_t *req, json_type item_type) {
+json_t *rison_arg(request_t *req) {
     const char *qs = req_query_arg(req, "q");
-    json_t *v = qs && *qs ? parse_q(req, qs) : NULL;
-    if (qs && *qs && !v) return NULL;
-    if (!v) {
-        v = json_object();
-        arena_on_free(req->arena, (arena_cleanup_fn)json_decref, v);
-    }
+    if (qs && *qs) return parse_q(req, qs);
+    json_t *v = json_object();
+    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, v);
+    return v;
+}
+
+json_t *rison_list_arg(request_t *req, json_type item_type) {
+    json_t *v = rison_arg(req);
+    if (!v) return NULL;
     const char *bad = NULL, *type = NULL;
     if (!json_is_array(v)) {
         bad = py_repr(req, v);

@@ -13,6 +13,10 @@
  * item_type is JSON_INTEGER or JSON_STRING. */
 json_t *rison_list_arg(request_t *req, json_type item_type);
 
+/* The `rison` decorator's parse alone: `q` parsed (rison, then JSON), {}
+ * when absent; owned by the request arena. NULL after answering. */
+json_t *rison_arg(request_t *req);
+
 /* Python repr of a JSON value as the messages show it ('a', 1, True, None,
  * [..], {..}); on the request arena. */
 const char *py_repr(request_t *req, const json_t *v);

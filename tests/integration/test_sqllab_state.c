@@ -1,7 +1,8 @@
 /* SQL Lab's persisted editor state through nginx: GET /api/v1/sqllab/ (tabs,
  * active tab, databases under DatabaseFilter), /tabstateview/ create, read,
  * update (only the editor's columns), activate, latest query and query
- * removal, delete, and /tableschemaview/ entries; other users' tabs answer
+ * removal, delete, and /tableschemaview/ entries; the query poll
+ * /api/v1/query/updated_since; other users' tabs answer
  * 403, missing ones 404, and roles without the permissions get
  * @has_access_api's refusal. */
 #include <criterion/criterion.h>
@@ -236,6 +237,24 @@ Test(sqllab_state, tabs_schemas_and_bootstrap) {
     cr_expect_str_eq(json_string_value(json_object_get(lq, "db")), "sqllab_state_db");
     cr_expect(json_real_value(json_object_get(lq, "startDttm")) == 1700000000123.5);
     json_decref(j);
+    /* SQL Lab's poll: the user's queries changed since a UTC millisecond time */
+    j = rest_call(&one, "GET", "/api/v1/query/updated_since?q=(last_updated_ms:1704164645000)", NULL, &st);
+    cr_expect_eq(st, 200);
+    cr_expect_eq(json_array_size(json_object_get(j, "result")), 1);
+    cr_expect_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "result"), 0), "id")), "slq1");
+    json_decref(j);
+    j = rest_call(&one, "GET", "/api/v1/query/updated_since?q=(last_updated_ms:1704164646000)", NULL, &st);
+    cr_expect_eq(json_array_size(json_object_get(j, "result")), 0);
+    json_decref(j);
+    j = rest_call(&two, "GET", "/api/v1/query/updated_since?q=(last_updated_ms:0)", NULL, &st);
+    cr_expect_eq(json_array_size(json_object_get(j, "result")), 0, "another user's queries");
+    json_decref(j);
+    j = rest_call(&one, "GET", "/api/v1/query/updated_since?q=(last_updated_ms:abc)", NULL, &st);
+    cr_expect_eq(st, 400);
+    cr_expect_str_eq(json_string_value(json_object_get(j, "message")),
+                     "Not a valid rison schema 'abc' is not of type 'number'");
+    json_decref(j);
+
     snprintf(path, sizeof path, "/tabstateview/%lld/query/slq1", tab_a);
     j = form(&one, "DELETE", path, NULL, &st);
     cr_expect_eq(st, 200);
