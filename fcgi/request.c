@@ -266,8 +266,13 @@ void resp_json(request_t *req, int status, json_t *j, size_t flags) {
     char *s = j ? json_dump_arena(req->arena, j, flags, &len) : NULL;
     json_decref(j);
     if (!s) {
-        resp_body(req, 500, "application/json; charset=utf-8", "{\"message\":\"Fatal error\"}", 25);
+        resp_body(req, 500, "application/json; charset=utf-8", "{\"message\":\"Fatal error\"}\n", 26);
         return;
+    }
+    /* Flask's jsonify (every FAB and flask-jwt-extended answer) ends its body with a newline */
+    if (flags == JSON_FLASK) {
+        s = arena_sprintf(req->arena, "%s\n", s);
+        len++;
     }
     resp_body(req, status, "application/json; charset=utf-8", s, len);
 }

@@ -101,7 +101,7 @@ void resp_remove_header(request_t *req, const char *name);
 void resp_body(request_t *req, int status, const char *content_type, const char *data, size_t len);
 /* Serialises j (reference stolen) with the given jansson flags, formatted as
  * Python's json module would. Flask's jsonify (FAB responses) is
- * JSON_FLASK: compact, ASCII-escaped, sorted keys. */
+ * JSON_FLASK: compact, ASCII-escaped, sorted keys, and a trailing newline. */
 #define JSON_FLASK (JSON_COMPACT | JSON_ENSURE_ASCII | JSON_SORT_KEYS)
 void resp_json(request_t *req, int status, json_t *j, size_t flags);
 

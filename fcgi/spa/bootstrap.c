@@ -9,6 +9,7 @@
 #include "fcgi/app.h"
 #include "fcgi/session.h"
 #include "fcgi/spa/conf.h"
+#include "fcgi/spa/i18n.h"
 #include "fcgi/spa/locale.h"
 #include "fcgi/spa/menu.h"
 
@@ -250,6 +251,7 @@ json_t *spa_flash_consume(request_t *req) {
 }
 
 void spa_flash(request_t *req, const char *category, const char *message) {
+    message = spa_gettext(req, message); /* flash(as_unicode(lazy_gettext(...))) */
     json_t *flashes = session_get(req, "_flashes");
     json_t *list = json_is_array(flashes) ? json_deep_copy(flashes) : json_array();
     json_array_append_new(list, json_pack("{s:[s,s]}", " t", category, message));

@@ -1,7 +1,8 @@
 /* Menu construction; see menu.h. The registration table below is the order
  * in which Flask-AppBuilder (security views first) and Superset's
  * init_views add menu entries; a category is created by the first entry
- * that names it, with that entry's category icon and label. */
+ * that names it, with that entry's category icon and label. Labels are
+ * lazy_gettext strings: translated into the request's locale. */
 #include "fcgi/spa/menu.h"
 
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "fcgi/app.h"
 #include "fcgi/session.h"
 #include "fcgi/spa/conf.h"
+#include "fcgi/spa/i18n.h"
 #include "fcgi/spa/locale.h"
 #include "fcgi/spa/manifest.h"
 
@@ -152,8 +154,8 @@ static bool allowed(request_t *req, const sec_user_t *user, const char *name) {
 }
 
 static json_t *leaf_json(request_t *req, const menu_def_t *d) {
-    return json_pack("{s:s,s:s,s:s,s:s}", "name", d->name, "icon", d->icon, "label", d->label, "url",
-                     item_url(req, d));
+    return json_pack("{s:s,s:s,s:s,s:s}", "name", d->name, "icon", d->icon, "label", spa_gettext(req, d->label),
+                     "url", item_url(req, d));
 }
 
 /* Menu.get_data over one list: separators unless last, conditions, then
@@ -186,7 +188,7 @@ json_t *spa_menu_items(request_t *req, const sec_user_t *user) {
         }
         if (!allowed(req, user, nd->name)) continue;
         json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:o}", "name", nd->name, "icon", nd->icon, "label",
-                                             nd->label, "childs", children_json(req, user, nd)));
+                                             spa_gettext(req, nd->label), "childs", children_json(req, user, nd)));
     }
     return out;
 }

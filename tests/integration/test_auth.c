@@ -71,15 +71,15 @@ Test(auth, api_login_matches_reference) {
 Test(auth, api_login_errors) {
     http_response_t *r = post_json("/api/v1/security/login", "{\"username\":\"admin\",\"password\":\"wrong\",\"provider\":\"db\"}");
     cr_assert_eq(r->status, 401);
-    cr_assert_str_eq(r->body, "{\"message\":\"Not authorized\"}");
+    cr_assert_str_eq(r->body, "{\"message\":\"Not authorized\"}\n");
     http_free(r);
     r = post_json("/api/v1/security/login", "{\"username\":\"admin\"}");
     cr_assert_eq(r->status, 400);
-    cr_assert_str_eq(r->body, "{\"message\":{\"password\":[\"Missing data for required field.\"]}}");
+    cr_assert_str_eq(r->body, "{\"message\":{\"password\":[\"Missing data for required field.\"]}}\n");
     http_free(r);
     r = http_request("POST", "/api/v1/security/login", NULL, "username=admin", 14);
     cr_assert_eq(r->status, 400);
-    cr_assert_str_eq(r->body, "{\"message\":\"Request payload is not JSON\"}");
+    cr_assert_str_eq(r->body, "{\"message\":\"Request payload is not JSON\"}\n");
     http_free(r);
     r = post_json("/api/v1/security/login", "{\"username\":\"admin' OR 1=1 --\",\"password\":\"x\",\"provider\":\"db\"}");
     cr_assert_eq(r->status, 401);
@@ -102,7 +102,7 @@ Test(auth, refresh_flow) {
     /* a refresh token is not an access token */
     r = http_request("GET", "/api/v1/security/csrf_token/", h, NULL, 0);
     cr_assert_eq(r->status, 422);
-    cr_assert_str_eq(r->body, "{\"msg\":\"Only non-refresh tokens are allowed\"}");
+    cr_assert_str_eq(r->body, "{\"msg\":\"Only non-refresh tokens are allowed\"}\n");
     http_free(r);
     free(refresh);
 }
@@ -114,7 +114,7 @@ Test(auth, me_ignores_bearer_and_anonymous) {
     const char *const h[] = {hdr, NULL};
     http_response_t *r = http_request("GET", "/api/v1/me/", h, NULL, 0);
     cr_assert_eq(r->status, 401);
-    cr_assert_str_eq(r->body, "{\"message\":\"Not authorized\"}");
+    cr_assert_str_eq(r->body, "{\"message\":\"Not authorized\"}\n");
     cr_assert_str_eq(http_header(r, "Vary"), "Accept-Encoding, Cookie");
     http_free(r);
     r = http_get("/api/v1/me/");
@@ -129,14 +129,14 @@ Test(auth, bearer_header_errors) {
         int status;
         const char *body;
     } cases[] = {
-        {NULL, 401, "{\"msg\":\"Missing Authorization Header\"}"},
+        {NULL, 401, "{\"msg\":\"Missing Authorization Header\"}\n"},
         {"Authorization: Basic YWRtaW46YWRtaW4=", 401,
-         "{\"msg\":\"Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'\"}"},
+         "{\"msg\":\"Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'\"}\n"},
         {"Authorization: Bearer a b", 422,
-         "{\"msg\":\"Bad Authorization header. Expected 'Authorization: Bearer <JWT>'\"}"},
-        {"Authorization: Bearer abc", 422, "{\"msg\":\"Not enough segments\"}"},
+         "{\"msg\":\"Bad Authorization header. Expected 'Authorization: Bearer <JWT>'\"}\n"},
+        {"Authorization: Bearer abc", 422, "{\"msg\":\"Not enough segments\"}\n"},
         {"Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.AAAA", 422,
-         "{\"msg\":\"Signature verification failed\"}"},
+         "{\"msg\":\"Signature verification failed\"}\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *const h[] = {cases[i].header, NULL};
@@ -161,7 +161,7 @@ Test(auth, expired_token) {
     const char *const h[] = {hdr, NULL};
     http_response_t *r = http_request("GET", "/api/v1/security/csrf_token/", h, NULL, 0);
     cr_assert_eq(r->status, 401);
-    cr_assert_str_eq(r->body, "{\"msg\":\"Token has expired\"}");
+    cr_assert_str_eq(r->body, "{\"msg\":\"Token has expired\"}\n");
     http_free(r);
     arena_free(a);
 }
@@ -238,7 +238,7 @@ Test(auth, form_login_me_logout) {
     http_free(r);
     r = http_request("PUT", "/api/v1/me/", h3, "{}", 2);
     cr_assert_eq(r->status, 400);
-    cr_assert_str_eq(r->body, "{\"message\":\"At least one field must be provided.\"}");
+    cr_assert_str_eq(r->body, "{\"message\":\"At least one field must be provided.\"}\n");
     http_free(r);
 
     r = http_request("GET", "/logout/", h2, NULL, 0);

@@ -96,7 +96,7 @@ static const char *MANIFEST =
 
 static const char *FR_PACK = "{\"domain\": \"superset\", \"locale_data\": {\"superset\": {\"\": {\"domain\": \"superset\","
                              " \"plural_forms\": \"nplurals=2; plural=(n > 1);\", \"lang\": \"fr\"},"
-                             " \"Dashboards\": [\"Tableaux de bord\"]}}}";
+                             " \"Dashboards\": [\"Tableaux de bord\"], \"Access is Denied\": [\"Acc\\u00e8s refus\\u00e9\"]}}}";
 
 static void make_fixture(bool with_manifest) {
     const char *tmp = getenv("TMPDIR");
@@ -1017,4 +1017,49 @@ Test(pages_frontend, registration_activation) {
     cr_assert_str_eq(left, "1");
     free(left);
     free(cookie);
+}
+
+/* With French offered in LANGUAGES and chosen with /lang/fr, menu labels and
+ * flash messages come from the installation's French catalogue; entries the
+ * catalogue lacks stay in English. */
+Test(pages_frontend, menu_and_flashes_are_translated) {
+    use_fixture("LANGUAGES = {'en': {'flag': 'us', 'name': 'English'}, 'fr': {'flag': 'fr', 'name': 'French'}}\n");
+    char *cookie = login("admin", "admin");
+    http_response_t *r = get("/lang/fr", &cookie);
+    cr_assert_eq(r->status, 302);
+    http_free(r);
+    r = get("/api/v1/menu/", &cookie);
+    cr_assert_eq(r->status, 200);
+    json_t *j = json_loads(r->body, 0, NULL);
+    bool dashboards = false, charts = false;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(j, "result"), i, item) {
+        const char *name = json_string_value(json_object_get(item, "name"));
+        const char *label = json_string_value(json_object_get(item, "label"));
+        if (!strcmp(name, "Dashboards")) dashboards = !strcmp(label, "Tableaux de bord");
+        if (!strcmp(name, "Charts")) charts = !strcmp(label, "Charts");
+    }
+    cr_expect(dashboards, "Dashboards label not translated: %s", r->body);
+    cr_expect(charts, "a label without a translation stays as it is");
+    json_decref(j);
+    http_free(r);
+    free(cookie);
+
+    /* an anonymous French session: the access-denied flash is French */
+    char *anon = NULL;
+    r = get("/lang/fr", &anon);
+    http_free(r);
+    r = get("/chart/list/", &anon);
+    cr_assert_eq(r->status, 302);
+    http_free(r);
+    r = get("/login/", &anon);
+    json_t *b = parse_bootstrap(r->body);
+    json_t *flashes = json_object_get(json_object_get(b, "common"), "flash_messages");
+    cr_assert_eq(json_array_size(flashes), 1);
+    cr_expect_str_eq(json_string_value(json_array_get(json_array_get(flashes, 0), 1)), "Acc\u00e8s refus\u00e9");
+    json_decref(b);
+    http_free(r);
+    free(anon);
+    use_fixture(NULL);
 }

@@ -155,7 +155,7 @@ Test(security_api, user_create_login_edit_delete) {
     const char *const h[] = {tok, NULL};
     http_response_t *r = http_request("GET", "/api/v1/security/users/", h, NULL, 0);
     cr_assert_eq(r->status, 403, "Gamma may not list users");
-    cr_assert_str_eq(r->body, "{\"message\":\"Forbidden\"}");
+    cr_assert_str_eq(r->body, "{\"message\":\"Forbidden\"}\n");
     http_free(r);
 
     char path[128];
