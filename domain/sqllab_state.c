@@ -7,6 +7,7 @@
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/strbuf.h"
+#include "persistence/pg_json.h"
 
 /* ---- helpers ---- */
 
@@ -19,7 +20,8 @@ static sqllab_result_t result(sqllab_status_t st, const char *message) {
  * which reports the driver's message); the rest are server errors. */
 static sqllab_result_t db_failed(arena_t *a, const char *what, const pg_error_t *err) {
     const char *msg = err->message ? err->message : "database error";
-    if (err->status == PG_ERR_QUERY && (err->sqlstate[0] == '2' && (err->sqlstate[1] == '2' || err->sqlstate[1] == '3')))
+    bool data_or_constraint = err->sqlstate[0] == '2' && (err->sqlstate[1] == '2' || err->sqlstate[1] == '3');
+    if (err->status == PG_ERR_QUERY && data_or_constraint)
         return result(SQLLAB_INVALID, arena_strdup(a, msg));
     log_error("sqllab %s: %s", what, msg);
     return result(SQLLAB_ERROR, arena_strdup(a, msg));
@@ -65,23 +67,6 @@ static sqllab_result_t in_transaction(pg_pool_t *pg, arena_t *a, tx_fn fn, void 
     "CASE WHEN extract(microseconds FROM " col ")::bigint % 1000000 = 0 THEN to_char(" col                        \
     ", 'YYYY-MM-DD\"T\"HH24:MI:SS') ELSE to_char(" col ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US') END"
 
-static json_t *text_or_null(const pg_result_t *r, int row, int col) {
-    const char *v = pg_get(r, row, col);
-    return v ? json_string(v) : json_null();
-}
-
-static json_t *int_or_null(const pg_result_t *r, int row, int col) {
-    return pg_isnull(r, row, col) ? json_null() : json_integer(pg_get_int(r, row, col, 0));
-}
-
-static json_t *bool_or_null(const pg_result_t *r, int row, int col) {
-    return pg_isnull(r, row, col) ? json_null() : json_boolean(pg_get_bool(r, row, col, false));
-}
-
-static json_t *real_or_null(const pg_result_t *r, int row, int col) {
-    return pg_isnull(r, row, col) ? json_null() : json_real(pg_get_double(r, row, col, 0));
-}
-
 /* ExtraJSONMixin.extra: the parsed text, or {} when empty, falsy or unreadable. */
 static json_t *extra_of(const char *text) {
     json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
@@ -109,33 +94,33 @@ static json_t *extra_of(const char *text) {
 
 static json_t *query_row(const pg_result_t *r, int row) {
     json_t *q = json_object();
-    json_object_set_new(q, "changed_on", text_or_null(r, row, 0));
-    json_object_set_new(q, "dbId", int_or_null(r, row, 1));
-    json_object_set_new(q, "db", text_or_null(r, row, 2));
-    json_object_set_new(q, "endDttm", real_or_null(r, row, 3));
-    json_object_set_new(q, "errorMessage", text_or_null(r, row, 4));
-    json_object_set_new(q, "executedSql", text_or_null(r, row, 5));
-    json_object_set_new(q, "id", text_or_null(r, row, 6));
-    json_object_set_new(q, "queryId", int_or_null(r, row, 7));
-    json_object_set_new(q, "limit", int_or_null(r, row, 8));
-    json_object_set_new(q, "limitingFactor", text_or_null(r, row, 9));
-    json_object_set_new(q, "progress", int_or_null(r, row, 10));
-    json_object_set_new(q, "rows", int_or_null(r, row, 11));
-    json_object_set_new(q, "catalog", text_or_null(r, row, 12));
-    json_object_set_new(q, "schema", text_or_null(r, row, 13));
-    json_object_set_new(q, "ctas", bool_or_null(r, row, 14));
-    json_object_set_new(q, "serverId", int_or_null(r, row, 7));
-    json_object_set_new(q, "sql", text_or_null(r, row, 15));
-    json_object_set_new(q, "sqlEditorId", text_or_null(r, row, 16));
-    json_object_set_new(q, "startDttm", real_or_null(r, row, 17));
-    json_object_set_new(q, "state", text_or_null(r, row, 18));
-    json_object_set_new(q, "tab", text_or_null(r, row, 19));
-    json_object_set_new(q, "tempSchema", text_or_null(r, row, 20));
-    json_object_set_new(q, "tempTable", text_or_null(r, row, 21));
-    json_object_set_new(q, "userId", int_or_null(r, row, 22));
-    json_object_set_new(q, "user", text_or_null(r, row, 23));
-    json_object_set_new(q, "resultsKey", text_or_null(r, row, 24));
-    json_object_set_new(q, "trackingUrl", text_or_null(r, row, 25));
+    json_object_set_new(q, "changed_on", pg_json_text(r, row, 0));
+    json_object_set_new(q, "dbId", pg_json_int(r, row, 1));
+    json_object_set_new(q, "db", pg_json_text(r, row, 2));
+    json_object_set_new(q, "endDttm", pg_json_real(r, row, 3));
+    json_object_set_new(q, "errorMessage", pg_json_text(r, row, 4));
+    json_object_set_new(q, "executedSql", pg_json_text(r, row, 5));
+    json_object_set_new(q, "id", pg_json_text(r, row, 6));
+    json_object_set_new(q, "queryId", pg_json_int(r, row, 7));
+    json_object_set_new(q, "limit", pg_json_int(r, row, 8));
+    json_object_set_new(q, "limitingFactor", pg_json_text(r, row, 9));
+    json_object_set_new(q, "progress", pg_json_int(r, row, 10));
+    json_object_set_new(q, "rows", pg_json_int(r, row, 11));
+    json_object_set_new(q, "catalog", pg_json_text(r, row, 12));
+    json_object_set_new(q, "schema", pg_json_text(r, row, 13));
+    json_object_set_new(q, "ctas", pg_json_bool(r, row, 14));
+    json_object_set_new(q, "serverId", pg_json_int(r, row, 7));
+    json_object_set_new(q, "sql", pg_json_text(r, row, 15));
+    json_object_set_new(q, "sqlEditorId", pg_json_text(r, row, 16));
+    json_object_set_new(q, "startDttm", pg_json_real(r, row, 17));
+    json_object_set_new(q, "state", pg_json_text(r, row, 18));
+    json_object_set_new(q, "tab", pg_json_text(r, row, 19));
+    json_object_set_new(q, "tempSchema", pg_json_text(r, row, 20));
+    json_object_set_new(q, "tempTable", pg_json_text(r, row, 21));
+    json_object_set_new(q, "userId", pg_json_int(r, row, 22));
+    json_object_set_new(q, "user", pg_json_text(r, row, 23));
+    json_object_set_new(q, "resultsKey", pg_json_text(r, row, 24));
+    json_object_set_new(q, "trackingUrl", pg_json_text(r, row, 25));
     json_object_set_new(q, "extra", extra_of(pg_get(r, row, 26)));
     return q;
 }
@@ -181,11 +166,11 @@ static json_t *table_schemas(pg_pool_t *pg, arena_t *a, const char *tab_id) {
     for (int i = 0; i < pg_nrows(r); i++) {
         const char *desc = pg_get(r, i, 6);
         json_t *d = desc ? json_loads(desc, JSON_DECODE_ANY, NULL) : NULL;
-        json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", int_or_null(r, i, 0),
-                                              "tab_state_id", int_or_null(r, i, 1), "database_id", int_or_null(r, i, 2),
-                                              "catalog", text_or_null(r, i, 3), "schema", text_or_null(r, i, 4),
-                                              "table", text_or_null(r, i, 5), "description", d ? d : json_null(),
-                                              "expanded", bool_or_null(r, i, 7)));
+        json_array_append_new(list, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", pg_json_int(r, i, 0),
+                                              "tab_state_id", pg_json_int(r, i, 1), "database_id", pg_json_int(r, i, 2),
+                                              "catalog", pg_json_text(r, i, 3), "schema", pg_json_text(r, i, 4),
+                                              "table", pg_json_text(r, i, 5), "description", d ? d : json_null(),
+                                              "expanded", pg_json_bool(r, i, 7)));
     }
     return list;
 }
@@ -212,22 +197,22 @@ json_t *sqllab_tab_dict(pg_pool_t *pg, arena_t *a, int64_t tab_id) {
         return NULL;
     }
     json_t *t = json_object();
-    json_object_set_new(t, "id", int_or_null(r, 0, 0));
-    json_object_set_new(t, "user_id", int_or_null(r, 0, 1));
-    json_object_set_new(t, "label", text_or_null(r, 0, 2));
-    json_object_set_new(t, "active", bool_or_null(r, 0, 3));
-    json_object_set_new(t, "database_id", int_or_null(r, 0, 4));
-    json_object_set_new(t, "catalog", text_or_null(r, 0, 5));
-    json_object_set_new(t, "schema", text_or_null(r, 0, 6));
+    json_object_set_new(t, "id", pg_json_int(r, 0, 0));
+    json_object_set_new(t, "user_id", pg_json_int(r, 0, 1));
+    json_object_set_new(t, "label", pg_json_text(r, 0, 2));
+    json_object_set_new(t, "active", pg_json_bool(r, 0, 3));
+    json_object_set_new(t, "database_id", pg_json_int(r, 0, 4));
+    json_object_set_new(t, "catalog", pg_json_text(r, 0, 5));
+    json_object_set_new(t, "schema", pg_json_text(r, 0, 6));
     json_object_set_new(t, "table_schemas", schemas);
-    json_object_set_new(t, "sql", text_or_null(r, 0, 7));
-    json_object_set_new(t, "query_limit", int_or_null(r, 0, 8));
+    json_object_set_new(t, "sql", pg_json_text(r, 0, 7));
+    json_object_set_new(t, "query_limit", pg_json_int(r, 0, 8));
     json_object_set_new(t, "latest_query", latest);
-    json_object_set_new(t, "autorun", bool_or_null(r, 0, 10));
-    json_object_set_new(t, "template_params", text_or_null(r, 0, 11));
-    json_object_set_new(t, "hide_left_bar", bool_or_null(r, 0, 12));
+    json_object_set_new(t, "autorun", pg_json_bool(r, 0, 10));
+    json_object_set_new(t, "template_params", pg_json_text(r, 0, 11));
+    json_object_set_new(t, "hide_left_bar", pg_json_bool(r, 0, 12));
     json_object_set_new(t, "saved_query",
-                        pg_isnull(r, 0, 13) ? json_null() : json_pack("{s:o}", "id", int_or_null(r, 0, 13)));
+                        pg_isnull(r, 0, 13) ? json_null() : json_pack("{s:o}", "id", pg_json_int(r, 0, 13)));
     json_object_set_new(t, "extra_json", extra_of(pg_get(r, 0, 14)));
     return t;
 }
@@ -260,7 +245,7 @@ bool sqllab_bootstrap_tabs(pg_pool_t *pg, arena_t *a, int64_t user_id, json_t **
     }
     *tab_ids = json_array();
     for (int i = 0; i < pg_nrows(r); i++)
-        json_array_append_new(*tab_ids, json_pack("[o,o]", int_or_null(r, i, 0), text_or_null(r, i, 1)));
+        json_array_append_new(*tab_ids, json_pack("[o,o]", pg_json_int(r, i, 0), pg_json_text(r, i, 1)));
     *active_tab = pg_nrows(act) ? sqllab_tab_dict(pg, a, pg_get_int(act, 0, 0, 0)) : json_null();
     if (!*active_tab) {
         json_decref(*tab_ids);

@@ -37,6 +37,7 @@ static const route_table_t *const route_tables[] = {
     &time_range_routes,
     &sqllab_state_routes,
     &query_routes,
+    &tagview_routes,
 };
 
 typedef struct retired {

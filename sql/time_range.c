@@ -18,7 +18,8 @@
 #define MAX_DEPTH 48
 #define MAX_TEXT 512
 
-static tr_status_t fail(char *err, size_t n, tr_status_t st, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+__attribute__((format(printf, 4, 5))) static tr_status_t fail(char *err, size_t n, tr_status_t st,
+                                                               const char *fmt, ...);
 static tr_status_t fail(char *err, size_t n, tr_status_t st, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -762,7 +763,8 @@ static tr_status_t eval(const evaluator_t *e, int idx, value_t *out) {
     }
     case N_HOLIDAY:
         return fail(e->err, e->errlen, TR_INVALID,
-                    "Unable to find such a holiday: [%.*s] (Liteset has no holiday calendars: HOLIDAY() is not supported)",
+                    "Unable to find such a holiday: [%.*s]"
+                    " (Liteset has no holiday calendars: HOLIDAY() is not supported)",
                     (int)nd->text_len, nd->text);
     case N_DATEDIFF:
         return eval_datediff(e, nd, out);
@@ -801,14 +803,16 @@ typedef struct fixed_range {
 } fixed_range_t;
 
 static const fixed_range_t fixed_ranges[] = {
-    {"previous calendar week", "DATETRUNC(DATEADD(DATETIME('today'), -1, WEEK), WEEK) : DATETRUNC(DATETIME('today'), WEEK)"},
+    {"previous calendar week",
+     "DATETRUNC(DATEADD(DATETIME('today'), -1, WEEK), WEEK) : DATETRUNC(DATETIME('today'), WEEK)"},
     {"previous calendar month",
      "DATETRUNC(DATEADD(DATETIME('today'), -1, MONTH), MONTH) : DATETRUNC(DATETIME('today'), MONTH)"},
     {"previous calendar quarter",
      "DATETRUNC(DATEADD(DATETIME('today'), -1, QUARTER), QUARTER) : DATETRUNC(DATETIME('today'), QUARTER)"},
     {"previous calendar year",
      "DATETRUNC(DATEADD(DATETIME('today'), -1, YEAR), YEAR) : DATETRUNC(DATETIME('today'), YEAR)"},
-    {"Current day", "DATETRUNC(DATEADD(DATETIME('today'), 0, DAY), DAY) : DATETRUNC(DATEADD(DATETIME('today'), 1, DAY), DAY)"},
+    {"Current day",
+     "DATETRUNC(DATEADD(DATETIME('today'), 0, DAY), DAY) : DATETRUNC(DATEADD(DATETIME('today'), 1, DAY), DAY)"},
     {"Current week",
      "DATETRUNC(DATEADD(DATETIME('today'), 0, WEEK), WEEK) : DATETRUNC(DATEADD(DATETIME('today'), 1, WEEK), WEEK)"},
     {"Current month", "DATETRUNC(DATEADD(DATETIME('today'), 0, MONTH), MONTH) :"

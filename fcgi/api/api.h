@@ -33,5 +33,6 @@ extern const route_table_t embedded_routes; /* embedded.c: embedded_dashboard, a
 extern const route_table_t time_range_routes; /* time_range.c: /api/v1/time_range/ */
 extern const route_table_t sqllab_state_routes; /* sqllab_state.c: /api/v1/sqllab/, /tabstateview/..., /tableschemaview/... */
 extern const route_table_t query_routes; /* query.c: /api/v1/query/updated_since */
+extern const route_table_t tagview_routes; /* tagview.c: /tagview/tags/ */
 
 #endif

@@ -23,4 +23,8 @@ void rest_create_user(const char *role, const char *name);
 /* Runs SQL; returns the first value of the first row (static buffer) or "". */
 const char *rest_sql(const char *sql);
 
+/* Appends extra lines to the stack's superset_config.py as it was when first
+ * called and reloads the workers (SIGHUP); NULL restores the original. */
+void rest_config(const char *extra);
+
 #endif
