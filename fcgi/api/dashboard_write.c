@@ -238,7 +238,7 @@ static int64_t write_row(request_t *req, pg_conn_t *c, int64_t pk, json_t *body,
 }
 
 /* 0 = visible and owned (or admin), else the status already answered. */
-static int check_target(request_t *req, int64_t pk, bool need_owner) {
+int dashboard_check_target(request_t *req, int64_t pk, bool need_owner) {
     model_query_t q;
     mq_init(&q, req->arena, &model_dashboard);
     dashboard_access_filter(req, &q);
@@ -285,7 +285,7 @@ static void write_dashboard(request_t *req, bool is_post) {
         resp_json(req, 400, json_pack("{s:o}", "message", errors), JSON_FLASK);
         return;
     }
-    if (!is_post && check_target(req, pk, true)) return;
+    if (!is_post && dashboard_check_target(req, pk, true)) return;
     pg_error_t err;
     pg_conn_t *c = pg_acquire(app_pg(req->app), req->arena, &err);
     if (!c) {
@@ -367,7 +367,7 @@ void dashboard_delete(request_t *req) {
         error_fab(req, 404, "Not found");
         return;
     }
-    if (check_target(req, pk, true)) return;
+    if (dashboard_check_target(req, pk, true)) return;
     delete_ids(req, arena_sprintf(req->arena, "[%lld]", (long long)pk), SIZE_MAX);
 }
 
@@ -388,7 +388,7 @@ void dashboard_bulk_delete(request_t *req) {
         if (n < 0) return error_fab(req, 500, "Fatal error");
         if (n == 0) return error_fab(req, 404, "Not found");
     }
-    json_array_foreach(ids, i, v) if (check_target(req, json_integer_value(v), true)) return;
+    json_array_foreach(ids, i, v) if (dashboard_check_target(req, json_integer_value(v), true)) return;
     json_t *uniq = json_object();
     json_array_foreach(ids, i, v) json_object_set_new(uniq, num(req, json_integer_value(v)), json_true());
     size_t n = json_object_size(uniq);
