@@ -38,6 +38,7 @@ static const route_table_t *const route_tables[] = {
     &dashboard_embedded_routes,
     &dashboard_config_routes,
     &dashboard_copy_routes,
+    &screenshot_routes,
 };
 
 typedef struct retired {

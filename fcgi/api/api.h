@@ -34,5 +34,6 @@ extern const route_table_t dashboard_tree_routes; /* dashboard_tree.c: /api/v1/d
 extern const route_table_t dashboard_embedded_routes; /* dashboard_embedded.c: /api/v1/dashboard/<id_or_slug>/embedded */
 extern const route_table_t dashboard_config_routes; /* dashboard_config.c: PUT /api/v1/dashboard/<pk>/filters, /colors */
 extern const route_table_t dashboard_copy_routes; /* dashboard_copy.c: POST /api/v1/dashboard/<id_or_slug>/copy/ */
+extern const route_table_t screenshot_routes; /* screenshot.c: chart and dashboard screenshot/thumbnail endpoints */
 
 #endif
