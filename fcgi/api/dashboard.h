@@ -8,6 +8,10 @@
 
 /* ANDs Superset's DashboardAccessFilter into q (alias t = dashboards). */
 void dashboard_access_filter(request_t *req, model_query_t *q);
+/* SQL condition (alias t) of security_manager.raise_for_access on a
+ * dashboard: admin, owner, DASHBOARD_RBAC roles, else no datasets or one
+ * readable dataset (no published check). Params bound on q. */
+const char *dashboard_raise_for_access_sql(request_t *req, model_query_t *q);
 /* Restricts q to the dashboard named by id, uuid or slug, under the access
  * filter (DashboardDAO.get_by_id_or_slug). */
 void dashboard_where_id_or_slug(request_t *req, model_query_t *q, const char *key);

@@ -38,19 +38,19 @@ void dashboard_where_id_or_slug(request_t *req, model_query_t *q, const char *ke
 
 /* DashboardDAO.get_by_id_or_slug: ids and slugs are looked up under the
  * access filter (404 when hidden); a uuid is looked up directly and then
- * checked as raise_for_access does (403 when the caller may not see it:
- * not visible under the filter and some chart has a dataset). */
+ * checked as raise_for_access does (403 when the caller may not see it). */
 int64_t dashboard_find(request_t *req, const char *key) {
     model_query_t q;
     mq_init(&q, req->arena, &model_dashboard);
-    dashboard_where_id_or_slug(req, &q, key);
-    const char *visible = arena_sprintf(req->arena, "EXISTS (SELECT 1 FROM dashboards t WHERE %s)", q.where.data);
-    const char *sql = is_uuid(key)
-        ? arena_sprintf(req->arena, "SELECT d.id, %s OR NOT EXISTS (SELECT 1 FROM dashboard_slices ds JOIN slices s"
-                                    " ON s.id = ds.slice_id JOIN tables x ON x.id = s.datasource_id WHERE"
-                                    " ds.dashboard_id = d.id) FROM dashboards d WHERE d.uuid = %s::uuid",
-                        visible, mq_param(&q, key))
-        : arena_sprintf(req->arena, "SELECT t.id, true FROM dashboards t WHERE %s LIMIT 1", q.where.data);
+    const char *sql;
+    if (is_uuid(key)) {
+        const char *uuid = mq_param(&q, key);
+        sql = arena_sprintf(req->arena, "SELECT t.id, %s FROM dashboards t WHERE t.uuid = %s::uuid",
+                            dashboard_raise_for_access_sql(req, &q), uuid);
+    } else {
+        dashboard_where_id_or_slug(req, &q, key);
+        sql = arena_sprintf(req->arena, "SELECT t.id, true FROM dashboards t WHERE %s LIMIT 1", q.where.data);
+    }
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, sql, q.nparams, q.params);
     if (!r) {

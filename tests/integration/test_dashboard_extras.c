@@ -192,6 +192,11 @@ Test(dashboard_extras, charts_and_tabs) {
     cr_assert_eq(json_array_size(json_object_get(j, "result")), 1);
     json_decref(j);
     expect(&gamma, "GET", "/api/v1/dashboard/lt-x-main/tabs", NULL, 200);
+    /* unpublished: hidden by slug, but a uuid lookup only asks for dataset access */
+    rest_sql("UPDATE dashboards SET published = false WHERE slug = 'lt-x-main'");
+    expect(&gamma, "GET", "/api/v1/dashboard/lt-x-main/charts", NULL, 404);
+    snprintf(path, sizeof path, "/api/v1/dashboard/%s/charts", rest_sql("SELECT uuid FROM dashboards WHERE slug = 'lt-x-main'"));
+    expect(&gamma, "GET", path, NULL, 200);
 }
 
 Test(dashboard_extras, embedded_configuration) {
