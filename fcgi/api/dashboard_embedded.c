@@ -83,7 +83,6 @@ static const char *load_domains(request_t *req, json_t *body, json_t **errors) {
 static void set_embedded(request_t *req) {
     int64_t id = dashboard_find(req, req_path_param(req, "id_or_slug"));
     if (id <= 0) return;
-    if (!req_is_json(req)) return error_fab(req, 500, "Fatal error");
     json_t *body = dashboard_json_body(req);
     if (!body) return;
     json_t *errors;
