@@ -11,6 +11,7 @@
 #include "domain/security.h"
 #include "fcgi/api/api.h"
 #include "fcgi/api/dashboard.h"
+#include "fcgi/api/dashboard_schema.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
 #include "lib/json.h"
@@ -104,6 +105,12 @@ static json_t *load_body(request_t *req, json_t *body, bool is_post) {
         while (f->name && (strcmp(f->name, key) || (!is_post && f->post_only))) f++;
         const char *msg = f->name ? field_error(req, f, v, is_post) : "Unknown field.";
         if (msg) add_msg(errors, key, msg);
+        else if (f->type == F_META && json_string_length(v)) { /* validate_json_metadata: the schema's messages */
+            json_t *md = json_loads(json_string_value(v), JSON_DECODE_ANY, NULL);
+            json_t *md_errors = dashboard_metadata_errors(req->arena, md);
+            json_decref(md);
+            if (md_errors) json_object_set_new(errors, key, json_pack("[o]", md_errors));
+        }
     }
     if (json_object_size(errors)) return errors;
     json_decref(errors);

@@ -307,6 +307,13 @@ Test(dashboard_extras, filters_and_colors) {
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(m, "shared_label_colors"), 0)), "Not a valid list");
     json_decref(j);
     expect(&gamma, "PUT", path, "{\"color_scheme\": \"x\"}", 403);
+    /* the dashboard PUT validates json_metadata with the same schema */
+    snprintf(path, sizeof path, "/api/v1/dashboard/%lld", id);
+    j = call(&admin, "PUT", path, "{\"json_metadata\": \"{\\\"refresh_frequency\\\": \\\"x\\\"}\"}", 400);
+    json_t *md_err = json_array_get(json_object_get(json_object_get(j, "message"), "json_metadata"), 0);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(md_err, "refresh_frequency"), 0)), "Not a valid integer.");
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/dashboard/%lld/colors", id);
     /* Gamma owns it now */
     snprintf(sql, sizeof sql, "INSERT INTO dashboard_user (dashboard_id, user_id) SELECT %lld, id FROM ab_user WHERE username = 'x_gamma'", id);
     rest_sql(sql);
