@@ -129,7 +129,7 @@ static void get_charts(request_t *req) {
 
 /* ---- /tabs ---- */
 
-#define TAB_WALK_LIMIT 100000 /* queue entries; a position with a cycle stops here */
+#define TAB_WALK_LIMIT 20000 /* queue entries; a position with a cycle stops here */
 #define TAB_DUMP_DEPTH 64
 
 typedef struct tab_item {
@@ -140,7 +140,7 @@ typedef struct tab_walk {
     request_t *req;
     json_t *position, *all_tabs;
     tab_item_t *queue;
-    size_t head, tail;
+    size_t head, tail, cap;
     const char *error; /* the 400 cause */
     bool fatal;        /* what Python raises as KeyError/AttributeError: 500 */
 } tab_walk_t;
@@ -149,6 +149,13 @@ static bool push(tab_walk_t *w, json_t *node, json_t *children) {
     if (w->tail == TAB_WALK_LIMIT) {
         w->error = "position is too deep or cyclic";
         return false;
+    }
+    if (w->tail == w->cap) { /* grows on the arena, doubling */
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        tab_item_t *q = arena_alloc(w->req->arena, cap * sizeof *q);
+        if (w->tail) memcpy(q, w->queue, w->tail * sizeof *q);
+        w->queue = q;
+        w->cap = cap;
     }
     w->queue[w->tail++] = (tab_item_t){node, children};
     return true;
@@ -259,7 +266,6 @@ static void get_tabs(request_t *req) {
     if (!root) return error_fab(req, 500, "Fatal error");
     tab_walk_t w = {.req = req, .position = position, .all_tabs = json_object()};
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, w.all_tabs);
-    w.queue = arena_alloc(req->arena, TAB_WALK_LIMIT * sizeof *w.queue);
     json_t *tree = json_array();
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, tree);
     bool ok = push(&w, root, tree);
