@@ -34,11 +34,7 @@ static const route_table_t *const route_tables[] = {
     &theme_admin_routes,
     &tag_routes,
     &embedded_routes,
-    &dashboard_tree_routes,
-    &dashboard_embedded_routes,
-    &dashboard_config_routes,
-    &dashboard_copy_routes,
-    &screenshot_routes,
+    &dashboard_extra_routes,
 };
 
 typedef struct retired {

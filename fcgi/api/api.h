@@ -30,10 +30,6 @@ extern const route_table_t theme_routes; /* theme.c: /api/v1/theme writes */
 extern const route_table_t theme_admin_routes; /* theme_admin.c: system theme switches */
 extern const route_table_t tag_routes; /* tag.c: /api/v1/tag writes */
 extern const route_table_t embedded_routes; /* embedded.c: embedded_dashboard, available_domains */
-extern const route_table_t dashboard_tree_routes; /* dashboard_tree.c: /api/v1/dashboard/<id_or_slug>/charts, /tabs */
-extern const route_table_t dashboard_embedded_routes; /* dashboard_embedded.c: /api/v1/dashboard/<id_or_slug>/embedded */
-extern const route_table_t dashboard_config_routes; /* dashboard_config.c: PUT /api/v1/dashboard/<pk>/filters, /colors */
-extern const route_table_t dashboard_copy_routes; /* dashboard_copy.c: POST /api/v1/dashboard/<id_or_slug>/copy/ */
-extern const route_table_t screenshot_routes; /* screenshot.c: chart and dashboard screenshot/thumbnail endpoints */
+extern const route_table_t dashboard_extra_routes; /* dashboard_extra_routes.c: dashboard charts/tabs/embedded/filters/colors/copy, screenshots */
 
 #endif

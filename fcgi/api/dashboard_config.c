@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fcgi/api/api.h"
+#include "fcgi/api/dashboard_extra.h"
 #include "fcgi/api/dashboard.h"
 #include "fcgi/api/dashboard_schema.h"
 #include "fcgi/app.h"
@@ -181,11 +181,5 @@ static void put_config(request_t *req, config_kind_t kind) {
     else resp_json(req, 200, json_object(), JSON_FLASK);
 }
 
-static void put_filters(request_t *req) { put_config(req, CONFIG_FILTERS); }
-static void put_colors(request_t *req) { put_config(req, CONFIG_COLORS); }
-
-static const route_def_t routes[] = {
-    {"PUT", "/api/v1/dashboard/<pk>/filters", put_filters, GUARD("can_write", "Dashboard"), 0, NULL},
-    {"PUT", "/api/v1/dashboard/<pk>/colors", put_colors, GUARD("can_write", "Dashboard"), 0, NULL},
-};
-const route_table_t dashboard_config_routes = {routes, sizeof routes / sizeof routes[0], NULL};
+void dashboard_put_filters(request_t *req) { put_config(req, CONFIG_FILTERS); }
+void dashboard_put_colors(request_t *req) { put_config(req, CONFIG_COLORS); }

@@ -9,7 +9,7 @@
 #include "config/config.h"
 #include "domain/dashboard_copy.h"
 #include "domain/security.h"
-#include "fcgi/api/api.h"
+#include "fcgi/api/dashboard_extra.h"
 #include "fcgi/api/dashboard.h"
 #include "fcgi/api/dashboard_schema.h"
 #include "fcgi/app.h"
@@ -140,7 +140,7 @@ static bool is_owner(request_t *req, int64_t id) {
     return r && pg_nrows(r);
 }
 
-static void copy_dashboard(request_t *req) {
+void dashboard_copy(request_t *req) {
     int64_t orig = dashboard_find(req, req_path_param(req, "id_or_slug"));
     if (orig <= 0) return;
     json_t *body = dashboard_json_body(req);
@@ -173,8 +173,3 @@ static void copy_dashboard(request_t *req) {
                         strtod(pg_get(r, 0, 0), NULL)),
               JSON_FLASK);
 }
-
-static const route_def_t routes[] = {
-    {"POST", "/api/v1/dashboard/<id_or_slug>/copy/", copy_dashboard, GUARD("can_write", "Dashboard"), 0, NULL},
-};
-const route_table_t dashboard_copy_routes = {routes, sizeof routes / sizeof routes[0], NULL};

@@ -5,7 +5,7 @@
  * by EMBEDDED_SUPERSET; only the guest-facing embedded_dashboard API is. */
 #include <string.h>
 
-#include "fcgi/api/api.h"
+#include "fcgi/api/dashboard_extra.h"
 #include "fcgi/api/dashboard.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
@@ -40,7 +40,7 @@ static void answer_current(request_t *req, pg_conn_t *c, int64_t id) {
     resp_json(req, 200, json_pack("{s:o}", "result", result), JSON_FLASK);
 }
 
-static void get_embedded(request_t *req) {
+void dashboard_get_embedded(request_t *req) {
     int64_t id = dashboard_find(req, req_path_param(req, "id_or_slug"));
     if (id > 0) answer_current(req, NULL, id);
 }
@@ -80,7 +80,7 @@ static const char *load_domains(request_t *req, json_t *body, json_t **errors) {
     return sb.len ? sb.data : "";
 }
 
-static void set_embedded(request_t *req) {
+void dashboard_set_embedded(request_t *req) {
     int64_t id = dashboard_find(req, req_path_param(req, "id_or_slug"));
     if (id <= 0) return;
     json_t *body = dashboard_json_body(req);
@@ -121,7 +121,7 @@ static void set_embedded(request_t *req) {
     pg_release(c);
 }
 
-static void delete_embedded(request_t *req) {
+void dashboard_delete_embedded(request_t *req) {
     int64_t id = dashboard_find(req, req_path_param(req, "id_or_slug"));
     if (id <= 0) return;
     const char *p[] = {num(req, id)};
@@ -130,10 +130,3 @@ static void delete_embedded(request_t *req) {
         return error_fab(req, 500, "Fatal error");
     error_fab(req, 200, "OK");
 }
-
-static const route_def_t routes[] = {
-    {"GET", "/api/v1/dashboard/<id_or_slug>/embedded", get_embedded, GUARD("can_read", "Dashboard"), 0, NULL},
-    {"POST,PUT", "/api/v1/dashboard/<id_or_slug>/embedded", set_embedded, GUARD("can_set_embedded", "Dashboard"), 0, NULL},
-    {"DELETE", "/api/v1/dashboard/<id_or_slug>/embedded", delete_embedded, GUARD("can_set_embedded", "Dashboard"), 0, NULL},
-};
-const route_table_t dashboard_embedded_routes = {routes, sizeof routes / sizeof routes[0], NULL};

@@ -4,7 +4,7 @@
  * breadth-first from ROOT_ID in position_json, dumped with TabsPayloadSchema). */
 #include <string.h>
 
-#include "fcgi/api/api.h"
+#include "fcgi/api/dashboard_extra.h"
 #include "fcgi/api/dashboard.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
@@ -89,7 +89,7 @@ static json_t *nullable_str(pg_result_t *r, int row, int col) {
     return pg_isnull(r, row, col) ? json_null() : json_string(pg_get(r, row, col));
 }
 
-static void get_charts(request_t *req) {
+void dashboard_get_charts(request_t *req) {
     int64_t id = dashboard_find(req, req_path_param(req, "id_or_slug"));
     if (id <= 0) return;
     const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)id)};
@@ -248,7 +248,7 @@ static void tabs_invalid(request_t *req, const char *cause) {
     error_fab(req, 400, arena_sprintf(req->arena, "Tab schema is invalid, caused by: %s", cause));
 }
 
-static void get_tabs(request_t *req) {
+void dashboard_get_tabs(request_t *req) {
     int64_t id = dashboard_find(req, req_path_param(req, "id_or_slug"));
     if (id <= 0) return;
     const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)id)};
@@ -294,9 +294,3 @@ static void get_tabs(request_t *req) {
     json_object_foreach(w.all_tabs, key, v) json_object_set_new(all, key, dump_str(req, v));
     resp_json(req, 200, json_pack("{s:{s:o,s:o}}", "result", "all_tabs", all, "tab_tree", tab_tree), JSON_FLASK);
 }
-
-static const route_def_t routes[] = {
-    {"GET", "/api/v1/dashboard/<id_or_slug>/charts", get_charts, GUARD("can_read", "Dashboard"), 0, NULL},
-    {"GET", "/api/v1/dashboard/<id_or_slug>/tabs", get_tabs, GUARD("can_read", "Dashboard"), 0, NULL},
-};
-const route_table_t dashboard_tree_routes = {routes, sizeof routes / sizeof routes[0], NULL};

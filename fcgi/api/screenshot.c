@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "config/config.h"
-#include "fcgi/api/api.h"
+#include "fcgi/api/dashboard_extra.h"
 #include "fcgi/api/chart.h"
 #include "fcgi/api/dashboard.h"
 #include "fcgi/app.h"
@@ -87,19 +87,9 @@ static const shot_route_t dash_shot = {dashboard_shots, {"GET", NULL, NULL, GUAR
 static const shot_route_t dash_thumb = {thumbnails, {"GET", NULL, NULL, GUARD("can_read", "Dashboard"), 0, NULL},
                                         TARGET_DASHBOARD, true};
 
-static void chart_cache_screenshot(request_t *req) { serve(req, &chart_cache); }
-static void chart_screenshot(request_t *req) { serve(req, &chart_shot); }
-static void chart_thumbnail(request_t *req) { serve(req, &chart_thumb); }
-static void dashboard_cache_screenshot(request_t *req) { serve(req, &dash_cache); }
-static void dashboard_screenshot(request_t *req) { serve(req, &dash_shot); }
-static void dashboard_thumbnail(request_t *req) { serve(req, &dash_thumb); }
-
-static const route_def_t routes[] = {
-    {"GET", "/api/v1/chart/<pk>/cache_screenshot/", chart_cache_screenshot, GUARD_PUBLIC, 0, NULL},
-    {"GET", "/api/v1/chart/<pk>/screenshot/<digest>/", chart_screenshot, GUARD_PUBLIC, 0, NULL},
-    {"GET", "/api/v1/chart/<pk>/thumbnail/<digest>/", chart_thumbnail, GUARD_PUBLIC, 0, NULL},
-    {"POST", "/api/v1/dashboard/<pk>/cache_dashboard_screenshot/", dashboard_cache_screenshot, GUARD_PUBLIC, 0, NULL},
-    {"GET", "/api/v1/dashboard/<pk>/screenshot/<digest>/", dashboard_screenshot, GUARD_PUBLIC, 0, NULL},
-    {"GET", "/api/v1/dashboard/<pk>/thumbnail/<digest>/", dashboard_thumbnail, GUARD_PUBLIC, 0, NULL},
-};
-const route_table_t screenshot_routes = {routes, sizeof routes / sizeof routes[0], NULL};
+void screenshot_chart_cache(request_t *req) { serve(req, &chart_cache); }
+void screenshot_chart(request_t *req) { serve(req, &chart_shot); }
+void screenshot_chart_thumbnail(request_t *req) { serve(req, &chart_thumb); }
+void screenshot_dashboard_cache(request_t *req) { serve(req, &dash_cache); }
+void screenshot_dashboard(request_t *req) { serve(req, &dash_shot); }
+void screenshot_dashboard_thumbnail(request_t *req) { serve(req, &dash_thumb); }
