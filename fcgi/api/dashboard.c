@@ -58,6 +58,24 @@ void dashboard_access_filter(request_t *req, model_query_t *q) {
     mq_where(q, arena_sprintf(q->arena, "(%s OR %s%s)", dashboard_owned_sql(req, q), datasets, by_role));
 }
 
+const char *dashboard_raise_for_access_sql(request_t *req, model_query_t *q) {
+    if (req->user && security_is_admin(req->cfg, req->user)) return "true";
+    const char *datasets = arena_sprintf(
+        q->arena,
+        "(NOT EXISTS (SELECT 1 FROM dashboard_slices ds JOIN slices s ON s.id = ds.slice_id JOIN tables d"
+        " ON d.id = s.datasource_id WHERE ds.dashboard_id = t.id) OR EXISTS (SELECT 1 FROM dashboard_slices ds"
+        " JOIN slices s ON s.id = ds.slice_id JOIN tables d ON d.id = s.datasource_id JOIN dbs b ON b.id = d.database_id"
+        " WHERE ds.dashboard_id = t.id AND %s))",
+        dataset_access_sql(req, q));
+    if (!config_feature(req->cfg, "DASHBOARD_RBAC"))
+        return arena_sprintf(q->arena, "(%s OR %s)", dashboard_owned_sql(req, q), datasets);
+    return arena_sprintf(q->arena,
+                         "(%s OR CASE WHEN EXISTS (SELECT 1 FROM dashboard_roles r WHERE r.dashboard_id = t.id) THEN"
+                         " t.published IS TRUE AND EXISTS (SELECT 1 FROM dashboard_roles r WHERE r.dashboard_id = t.id"
+                         " AND r.role_id IN (SELECT x::int FROM jsonb_array_elements_text(%s::jsonb) e(x))) ELSE %s END)",
+                         dashboard_owned_sql(req, q), filter_roles_param(req, q), datasets);
+}
+
 static mq_filter_result_t title_or_slug(request_t *req, model_query_t *q, const json_t *value) {
     (void)req;
     if (!value || json_is_null(value) || json_is_false(value) || (json_is_string(value) && !*json_string_value(value)))

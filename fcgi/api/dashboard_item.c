@@ -36,15 +36,23 @@ void dashboard_where_id_or_slug(request_t *req, model_query_t *q, const char *ke
     else mq_where(q, arena_sprintf(q->arena, "t.slug = %s", mq_param(q, key)));
 }
 
-/* The visible dashboard's id, 0 when not found, -1 on a database error (answered). */
-static int64_t find_dashboard(request_t *req, const char *key) {
+/* DashboardDAO.get_by_id_or_slug: ids and slugs are looked up under the
+ * access filter (404 when hidden); a uuid is looked up directly and then
+ * checked as raise_for_access does (403 when the caller may not see it). */
+int64_t dashboard_find(request_t *req, const char *key) {
     model_query_t q;
     mq_init(&q, req->arena, &model_dashboard);
-    dashboard_where_id_or_slug(req, &q, key);
+    const char *sql;
+    if (is_uuid(key)) {
+        const char *uuid = mq_param(&q, key);
+        sql = arena_sprintf(req->arena, "SELECT t.id, %s FROM dashboards t WHERE t.uuid = %s::uuid",
+                            dashboard_raise_for_access_sql(req, &q), uuid);
+    } else {
+        dashboard_where_id_or_slug(req, &q, key);
+        sql = arena_sprintf(req->arena, "SELECT t.id, true FROM dashboards t WHERE %s LIMIT 1", q.where.data);
+    }
     pg_error_t err;
-    pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
-                              arena_sprintf(req->arena, "SELECT t.id FROM dashboards t WHERE %s LIMIT 1", q.where.data),
-                              q.nparams, q.params);
+    pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, sql, q.nparams, q.params);
     if (!r) {
         error_fab(req, 500, "Fatal error");
         return -1;
@@ -52,6 +60,10 @@ static int64_t find_dashboard(request_t *req, const char *key) {
     if (!pg_nrows(r)) {
         error_fab(req, 404, "Not found");
         return 0;
+    }
+    if (!pg_get_bool(r, 0, 1, false)) {
+        error_fab(req, 403, "Forbidden");
+        return -1;
     }
     return pg_get_int(r, 0, 0, 0);
 }
@@ -83,7 +95,7 @@ static bool add_extras(request_t *req, json_t *row, const char *id) {
 }
 
 static void get_dashboard(request_t *req) {
-    int64_t id = find_dashboard(req, req_path_param(req, "id_or_slug"));
+    int64_t id = dashboard_find(req, req_path_param(req, "id_or_slug"));
     if (id <= 0) return;
     model_query_t q;
     mq_init(&q, req->arena, &model_dashboard);
@@ -107,6 +119,24 @@ static void get_dashboard(request_t *req) {
         json_object_del(row, "changed_by");
     }
     resp_json(req, 200, json_pack("{s:o}", "result", row), JSON_FLASK);
+}
+
+json_t *dashboard_json_body(request_t *req) {
+    if (!req_is_json(req)) {
+        error_fab(req, 500, "Fatal error");
+        return NULL;
+    }
+    json_t *body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL);
+    if (!body) {
+        error_fab(req, 400, "400 Bad Request: The browser (or proxy) sent a request that this server could not understand.");
+        return NULL;
+    }
+    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, body);
+    if (!json_is_object(body)) {
+        resp_json(req, 400, json_pack("{s:{s:[s]}}", "message", "_schema", "Invalid input type."), JSON_FLASK);
+        return NULL;
+    }
+    return body;
 }
 
 json_t *dashboard_ids_arg(request_t *req) {
@@ -164,7 +194,7 @@ static void favorite_status(request_t *req) {
 }
 
 static void favorite(request_t *req, bool add) {
-    int64_t id = find_dashboard(req, req_path_param(req, "pk"));
+    int64_t id = dashboard_find(req, req_path_param(req, "pk"));
     if (id <= 0) return;
     pg_error_t err;
     if (!favorite_set(app_pg(req->app), req->arena, "Dashboard", id, req->user ? req->user->id : 0, add, &err)) {

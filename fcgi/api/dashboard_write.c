@@ -11,6 +11,7 @@
 #include "domain/security.h"
 #include "fcgi/api/api.h"
 #include "fcgi/api/dashboard.h"
+#include "fcgi/api/dashboard_schema.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
 #include "lib/json.h"
@@ -104,6 +105,12 @@ static json_t *load_body(request_t *req, json_t *body, bool is_post) {
         while (f->name && (strcmp(f->name, key) || (!is_post && f->post_only))) f++;
         const char *msg = f->name ? field_error(req, f, v, is_post) : "Unknown field.";
         if (msg) add_msg(errors, key, msg);
+        else if (f->type == F_META && json_string_length(v)) { /* validate_json_metadata: the schema's messages */
+            json_t *md = json_loads(json_string_value(v), JSON_DECODE_ANY, NULL);
+            json_t *md_errors = dashboard_metadata_errors(req->arena, md);
+            json_decref(md);
+            if (md_errors) json_object_set_new(errors, key, json_pack("[o]", md_errors));
+        }
     }
     if (json_object_size(errors)) return errors;
     json_decref(errors);
@@ -238,7 +245,7 @@ static int64_t write_row(request_t *req, pg_conn_t *c, int64_t pk, json_t *body,
 }
 
 /* 0 = visible and owned (or admin), else the status already answered. */
-static int check_target(request_t *req, int64_t pk, bool need_owner) {
+int dashboard_check_target(request_t *req, int64_t pk, bool need_owner) {
     model_query_t q;
     mq_init(&q, req->arena, &model_dashboard);
     dashboard_access_filter(req, &q);
@@ -285,7 +292,7 @@ static void write_dashboard(request_t *req, bool is_post) {
         resp_json(req, 400, json_pack("{s:o}", "message", errors), JSON_FLASK);
         return;
     }
-    if (!is_post && check_target(req, pk, true)) return;
+    if (!is_post && dashboard_check_target(req, pk, true)) return;
     pg_error_t err;
     pg_conn_t *c = pg_acquire(app_pg(req->app), req->arena, &err);
     if (!c) {
@@ -367,7 +374,7 @@ void dashboard_delete(request_t *req) {
         error_fab(req, 404, "Not found");
         return;
     }
-    if (check_target(req, pk, true)) return;
+    if (dashboard_check_target(req, pk, true)) return;
     delete_ids(req, arena_sprintf(req->arena, "[%lld]", (long long)pk), SIZE_MAX);
 }
 
@@ -388,7 +395,7 @@ void dashboard_bulk_delete(request_t *req) {
         if (n < 0) return error_fab(req, 500, "Fatal error");
         if (n == 0) return error_fab(req, 404, "Not found");
     }
-    json_array_foreach(ids, i, v) if (check_target(req, json_integer_value(v), true)) return;
+    json_array_foreach(ids, i, v) if (dashboard_check_target(req, json_integer_value(v), true)) return;
     json_t *uniq = json_object();
     json_array_foreach(ids, i, v) json_object_set_new(uniq, num(req, json_integer_value(v)), json_true());
     size_t n = json_object_size(uniq);
