@@ -414,55 +414,14 @@ Test(dashboard_extras, copy) {
 
 /* ---- screenshots: the config is rewritten and the workers reloaded ---- */
 
-static char *orig_cfg;
-static size_t orig_len;
+static void teardown(void) { rest_config(NULL); }
 
-static char *read_all(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    if (len) *len = (size_t)n;
-    return buf;
-}
-
-static void write_config(const char *extra) {
-    FILE *f = fopen(harness_env("LITESET_TEST_CONFIG"), "wb");
-    cr_assert_not_null(f);
-    fwrite(orig_cfg, 1, orig_len, f);
-    if (extra) fprintf(f, "\n%s\n", extra);
-    fclose(f);
-    char pidfile[512];
-    snprintf(pidfile, sizeof pidfile, "%s/run/fcgi.pid", harness_env("LITESET_TEST_DIR"));
-    char *pids = read_all(pidfile, NULL);
-    for (char *p = pids; *p;) {
-        while (*p && (*p < '0' || *p > '9')) p++;
-        if (!*p) break;
-        long pid = strtol(p, &p, 10);
-        if (pid > 0) kill((pid_t)pid, SIGHUP);
-    }
-    free(pids);
-    usleep(600 * 1000);
-}
-
-static void setup(void) { orig_cfg = read_all(harness_env("LITESET_TEST_CONFIG"), &orig_len); }
-static void teardown(void) {
-    if (orig_cfg) write_config(NULL);
-    free(orig_cfg);
-    orig_cfg = NULL;
-}
-
-Test(dashboard_extras, screenshots, .init = setup, .fini = teardown) {
+Test(dashboard_extras, screenshots, .fini = teardown) {
     long long id = fixture(false);
     const char *chart = rest_sql("SELECT id FROM slices WHERE slice_name = 'lt_x_chart'");
     char chart_id[32], path[256];
     snprintf(chart_id, sizeof chart_id, "%s", chart);
-    write_config(NULL);
+    rest_config(NULL);
     static const char *const chart_paths[] = {"/cache_screenshot/", "/screenshot/abc/", "/thumbnail/abc/"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "/api/v1/chart/%s%s", chart_id, chart_paths[i]);
@@ -481,7 +440,7 @@ Test(dashboard_extras, screenshots, .init = setup, .fini = teardown) {
     cr_assert_str_eq(message(j), "Not found");
     json_decref(j);
 
-    write_config("FEATURE_FLAGS = {'THUMBNAILS': True}\n");
+    rest_config("FEATURE_FLAGS = {'THUMBNAILS': True}\n");
     rest_open(&admin, "admin", "admin");
     rest_open(&gamma, "x_gamma", "x_gamma");
     expect(&admin, "POST", path, "{}", 404); /* also needs ENABLE_DASHBOARD_SCREENSHOT_ENDPOINTS */
@@ -500,7 +459,7 @@ Test(dashboard_extras, screenshots, .init = setup, .fini = teardown) {
     expect(&admin, "GET", path, NULL, 501);
     expect(&gamma, "GET", path, NULL, 404);
 
-    write_config("FEATURE_FLAGS = {'THUMBNAILS': True, 'ENABLE_DASHBOARD_SCREENSHOT_ENDPOINTS': True}\n");
+    rest_config("FEATURE_FLAGS = {'THUMBNAILS': True, 'ENABLE_DASHBOARD_SCREENSHOT_ENDPOINTS': True}\n");
     rest_open(&admin, "admin", "admin");
     snprintf(path, sizeof path, "/api/v1/dashboard/%lld/cache_dashboard_screenshot/", id);
     expect(&admin, "POST", path, "{}", 501);

@@ -11,53 +11,11 @@
 #include "tests/integration/harness.h"
 #include "tests/integration/rest_client.h"
 
-static char *orig_cfg;
-static size_t orig_len;
-
-static char *read_all(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    if (len) *len = (size_t)n;
-    return buf;
-}
-
-/* Appends extra to the original config and reloads the workers (SIGHUP). */
-static void write_config(const char *extra) {
-    FILE *f = fopen(harness_env("LITESET_TEST_CONFIG"), "wb");
-    cr_assert_not_null(f);
-    fwrite(orig_cfg, 1, orig_len, f);
-    if (extra) fprintf(f, "\n%s\n", extra);
-    fclose(f);
-    char pidfile[512];
-    snprintf(pidfile, sizeof pidfile, "%s/run/fcgi.pid", harness_env("LITESET_TEST_DIR"));
-    char *pids = read_all(pidfile, NULL);
-    for (char *p = pids; *p;) {
-        while (*p && (*p < '0' || *p > '9')) p++;
-        if (!*p) break;
-        long pid = strtol(p, &p, 10);
-        if (pid > 0) kill((pid_t)pid, SIGHUP);
-    }
-    free(pids);
-    usleep(600 * 1000);
-}
-
-static void setup(void) { orig_cfg = read_all(harness_env("LITESET_TEST_CONFIG"), &orig_len); }
-static void teardown(void) {
-    if (orig_cfg) write_config(NULL);
-    free(orig_cfg);
-    orig_cfg = NULL;
-}
+static void teardown(void) { rest_config(NULL); }
 
 #define EMB_UUID "6f1c2b1e-8d3a-4c55-9a0e-1b2c3d4e5f60"
 
-Test(embedded, gate_and_configuration, .init = setup, .fini = teardown) {
+Test(embedded, gate_and_configuration, .fini = teardown) {
     rest_sql("DELETE FROM embedded_dashboards WHERE uuid = '" EMB_UUID "'");
     rest_sql("INSERT INTO dashboards (dashboard_title, slug, published, created_on, changed_on, uuid)"
              " SELECT 'liteset embedded', 'liteset-embedded', false, now(), now(), gen_random_uuid()"
@@ -69,12 +27,12 @@ Test(embedded, gate_and_configuration, .init = setup, .fini = teardown) {
     char want_id[32];
     snprintf(want_id, sizeof want_id, "%s", dash_id);
 
-    write_config(NULL);
+    rest_config(NULL);
     http_response_t *r = http_get("/api/v1/embedded_dashboard/" EMB_UUID);
     cr_assert_eq(r->status, 404, "feature off: 404 before authentication");
     http_free(r);
 
-    write_config("FEATURE_FLAGS = {'EMBEDDED_SUPERSET': True}\n"
+    rest_config("FEATURE_FLAGS = {'EMBEDDED_SUPERSET': True}\n"
                  "SUPERSET_WEBSERVER_DOMAINS = ['d1.example', 'd2.example']\n");
     rest_session_t admin;
     rest_open(&admin, "admin", "admin");

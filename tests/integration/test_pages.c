@@ -25,11 +25,11 @@
 #include <unistd.h>
 
 #include "tests/integration/harness.h"
+#include "tests/integration/rest_client.h"
 
 /* ---- stack configuration ---- */
 
-static char *orig_cfg;
-static size_t orig_len;
+static bool configured;
 static char fixture[256];
 
 static char *read_all(const char *path, size_t *len) {
@@ -46,28 +46,10 @@ static char *read_all(const char *path, size_t *len) {
     return buf;
 }
 
-static void hup_workers(void) {
-    char pidfile[512];
-    snprintf(pidfile, sizeof pidfile, "%s/run/fcgi.pid", harness_env("LITESET_TEST_DIR"));
-    char *pids = read_all(pidfile, NULL);
-    for (char *p = pids; *p;) {
-        while (*p && (*p < '0' || *p > '9')) p++;
-        if (!*p) break;
-        long pid = strtol(p, &p, 10);
-        if (pid > 0) kill((pid_t)pid, SIGHUP);
-    }
-    free(pids);
-    usleep(600 * 1000);
-}
-
+/* The stack's config with extra lines (NULL: as it was), workers reloaded. */
 static void write_config(const char *extra) {
-    const char *path = harness_env("LITESET_TEST_CONFIG");
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f);
-    fwrite(orig_cfg, 1, orig_len, f);
-    if (extra) fprintf(f, "\n%s\n", extra);
-    fclose(f);
-    hup_workers();
+    configured = extra != NULL;
+    rest_config(extra);
 }
 
 static void write_file(const char *rel, const char *text) {
@@ -117,26 +99,22 @@ static void use_fixture(const char *more) {
 }
 
 static void setup_frontend(void) {
-    orig_cfg = read_all(harness_env("LITESET_TEST_CONFIG"), &orig_len);
     make_fixture(true);
     use_fixture(NULL);
 }
 
 static void setup_nobundle(void) {
-    orig_cfg = read_all(harness_env("LITESET_TEST_CONFIG"), &orig_len);
     make_fixture(false);
     use_fixture(NULL);
 }
 
 static void restore(void) {
-    if (orig_cfg) write_config(NULL);
+    if (configured) write_config(NULL);
     if (fixture[0]) {
         char cmd[400];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", fixture);
         if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", fixture);
     }
-    free(orig_cfg);
-    orig_cfg = NULL;
 }
 
 /* ---- HTTP helpers ---- */
