@@ -12,6 +12,8 @@
 /* Returns the variable or skips the test when the stack is not running. */
 const char *harness_env(const char *name);
 double harness_now(void); /* monotonic seconds */
+/* The whole file, NUL-terminated (malloc'd; the test fails if unreadable). */
+char *harness_read_file(const char *path, size_t *len);
 
 typedef struct http_header {
     char *name;

@@ -118,24 +118,10 @@ const char *rest_sql(const char *sql) {
     return out;
 }
 
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    if (len) *len = (size_t)n;
-    return buf;
-}
-
 void rest_config(const char *extra) {
     static char *orig;
     static size_t orig_len;
-    if (!orig) orig = slurp(harness_env("LITESET_TEST_CONFIG"), &orig_len);
+    if (!orig) orig = harness_read_file(harness_env("LITESET_TEST_CONFIG"), &orig_len);
     FILE *f = fopen(harness_env("LITESET_TEST_CONFIG"), "wb");
     cr_assert_not_null(f);
     fwrite(orig, 1, orig_len, f);
@@ -143,7 +129,7 @@ void rest_config(const char *extra) {
     fclose(f);
     char pidfile[512];
     snprintf(pidfile, sizeof pidfile, "%s/run/fcgi.pid", harness_env("LITESET_TEST_DIR"));
-    char *pids = slurp(pidfile, NULL);
+    char *pids = harness_read_file(pidfile, NULL);
     for (char *p = pids; *p;) {
         while (*p && (*p < '0' || *p > '9')) p++;
         if (!*p) break;

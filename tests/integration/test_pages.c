@@ -32,20 +32,6 @@
 static bool configured;
 static char fixture[256];
 
-static char *read_all(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot read %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    if (len) *len = (size_t)n;
-    return buf;
-}
-
 /* The stack's config with extra lines (NULL: as it was), workers reloaded. */
 static void write_config(const char *extra) {
     configured = extra != NULL;
@@ -179,7 +165,7 @@ static json_t *parse_bootstrap(const char *html) {
 static json_t *golden_bootstrap(const char *file) {
     char path[512];
     snprintf(path, sizeof path, "%s/reference/golden-http/%s", harness_env("LITESET_SHARED"), file);
-    char *text = read_all(path, NULL);
+    char *text = harness_read_file(path, NULL);
     json_t *j = parse_bootstrap(text);
     free(text);
     return j;
