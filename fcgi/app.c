@@ -34,6 +34,7 @@ static const route_table_t *const route_tables[] = {
     &theme_admin_routes,
     &tag_routes,
     &embedded_routes,
+    &log_routes,
 };
 
 typedef struct retired {
@@ -238,11 +239,13 @@ static void dispatch(request_t *req) {
         break;
     }
     if (!strcmp(req->method, "OPTIONS")) { /* Flask's automatic OPTIONS answer */
+        if (!model_rest_gate(req, route)) return;
         resp_body(req, 200, "text/html; charset=utf-8", "", 0);
         resp_set_header(req, "Allow", methods_format(req->arena, allowed));
         return;
     }
     if (!auth_check_csrf(req, route)) return;
+    if (!model_rest_gate(req, route)) return; /* FAB @before_request hooks */
     if (strcmp(route->guard.permission, GUARD_PUBLIC_NAME) && !app_security(req->app)) {
         error_fab(req, 500, "Fatal error"); /* protected route without a metadata database */
         return;

@@ -1033,6 +1033,18 @@ static void distinct(request_t *req) {
 
 /* ---- routes ---- */
 
+bool model_rest_gate(request_t *req, const route_def_t *route) {
+    const resource_t *res = model_rest_find(req->path);
+    if (!res || !res->enabled || res->enabled(req->cfg)) return true;
+    static const route_handler_fn engine[] = {get_list, info, get_item, post_item, put_item,
+                                              delete_item, related, bulk_delete, distinct};
+    bool own = res->gate_custom_routes;
+    for (size_t i = 0; !own && i < sizeof engine / sizeof engine[0]; i++) own = route->handler == engine[i];
+    if (!own) return true;
+    error_fab(req, 404, "Not found");
+    return false;
+}
+
 route_def_t *model_rest_routes(const resource_t *res, size_t *n) {
     struct {
         const char *perm, *method, *suffix;

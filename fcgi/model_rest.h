@@ -92,7 +92,17 @@ struct resource {
     /* base_permissions reported by _info when some endpoints are custom routes
      * (NULL-terminated); NULL: the perm_* fields. */
     const char *const *info_permissions;
+    /* FAB @before_request gate (feature flags, settings): when it returns
+     * false the engine's routes answer 404 {"message": "Not found"} before
+     * authentication; with gate_custom_routes every route under base does
+     * (one class per base sharing the gate). NULL: always enabled. */
+    bool (*enabled)(const config_t *cfg);
+    bool gate_custom_routes;
 };
+
+/* The gate of the resource owning the matched route (see enabled): false
+ * after answering 404. Runs after the CSRF check, before authentication. */
+bool model_rest_gate(request_t *req, const route_def_t *route);
 
 /* Route definitions for a resource (heap array, caller frees with free()). */
 route_def_t *model_rest_routes(const resource_t *res, size_t *n);
