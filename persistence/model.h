@@ -50,6 +50,8 @@ typedef struct model_rel {
 typedef enum {
     COMPUTED_RAW,           /* the SQL value as is */
     COMPUTED_HUMANIZE_AGO,  /* sql yields seconds; shown like humanize.naturaltime */
+    COMPUTED_CRON_HUMANIZED, /* sql yields a crontab; shown like cron_descriptor.get_description */
+    COMPUTED_JSON_OBJECT,   /* sql yields JSON text; shown parsed, {} when absent or invalid (ExtraJSONMixin) */
 } computed_format_t;
 
 typedef struct model_computed {

@@ -1,6 +1,7 @@
 /* SQL building for the generic model engine; see model_query.h. */
 #include "persistence/model_query.h"
 
+#include "lib/cron.h"
 #include "lib/humanize.h"
 
 #include <ctype.h>
@@ -369,14 +370,21 @@ static const char *object_sql(model_query_t *q, const char *const *cols, size_t 
     return sb.data;
 }
 
-/* Values PostgreSQL cannot format the way Python does (humanized deltas). */
+/* Values PostgreSQL cannot format the way Python does (humanized deltas, cron
+ * descriptions, JSON text parsed leniently). */
 static void format_computed(model_query_t *q, json_t *row, const char *const *cols, size_t ncols) {
     for (size_t i = 0; i < ncols; i++) {
         const model_computed_t *mc = model_computed(q->model, cols[i]);
-        if (!mc || mc->format != COMPUTED_HUMANIZE_AGO) continue;
-        json_t *v = json_object_get(row, cols[i]);
-        if (!json_is_number(v)) continue; /* NULL timestamps stay null */
-        json_object_set_new(row, cols[i], json_string(humanize_naturaltime(q->arena, json_number_value(v))));
+        json_t *v = mc ? json_object_get(row, cols[i]) : NULL;
+        if (!v) continue;
+        if (mc->format == COMPUTED_HUMANIZE_AGO && json_is_number(v)) /* NULL timestamps stay null */
+            json_object_set_new(row, cols[i], json_string(humanize_naturaltime(q->arena, json_number_value(v))));
+        if (mc->format == COMPUTED_CRON_HUMANIZED && json_is_string(v))
+            json_object_set_new(row, cols[i], json_string(cron_describe(q->arena, json_string_value(v))));
+        if (mc->format == COMPUTED_JSON_OBJECT) {
+            json_t *parsed = json_is_string(v) ? json_loads(json_string_value(v), JSON_DECODE_ANY, NULL) : NULL;
+            json_object_set_new(row, cols[i], parsed ? parsed : json_object());
+        }
     }
 }
 
