@@ -35,6 +35,7 @@ static const route_table_t *const route_tables[] = {
     &tag_routes,
     &embedded_routes,
     &log_routes,
+    &report_routes,
 };
 
 typedef struct retired {

@@ -276,8 +276,9 @@ static bool apply_filters(request_t *req, const resource_t *res, model_query_t *
 
 /* ---- GET list ---- */
 
-static void get_list(request_t *req) {
-    const resource_t *res = model_rest_find(req->path);
+static void get_list(request_t *req) { model_rest_serve_list(req, model_rest_find(req->path)); }
+
+void model_rest_serve_list(request_t *req, const resource_t *res) {
     json_t *q = parse_q(req);
     if (!q) return;
     static const char *const list_keys[] = {"list_columns", "order_columns", "label_columns", "description_columns",
@@ -389,14 +390,14 @@ static json_t *fetch_one(request_t *req, const resource_t *res, int64_t pk, cons
     return row;
 }
 
-static void get_item(request_t *req) {
-    const resource_t *res = model_rest_find(req->path);
+static void get_item(request_t *req) { model_rest_serve_item(req, model_rest_find(req->path), req_path_int(req, "pk")); }
+
+void model_rest_serve_item(request_t *req, const resource_t *res, int64_t pk) {
     json_t *q = parse_q(req);
     if (!q) return;
     static const char *const item_keys[] = {"show_columns", "description_columns", "label_columns", "show_title",
                                             "none", NULL};
     if (!check_string_array(req, q, "columns", NULL) || !check_string_array(req, q, "keys", item_keys)) return;
-    int64_t pk = req_path_int(req, "pk");
     size_t ncols;
     const char **cols = prune(req, res->show_columns, json_object_get(q, "columns"), &ncols);
     bool db_error;
@@ -931,6 +932,7 @@ static void related(request_t *req) {
     model_query_t mq;
     mq_init(&mq, req->arena, tm);
     if (rf->base_sql) mq_where(&mq, rf->base_sql);
+    if (res->related_scope) res->related_scope(req, col, &mq);
     const json_t *excluded = config_get(req->cfg, "EXCLUDE_USERS_FROM_LISTS");
     if (tm == &model_ab_user && json_is_array(excluded) && json_array_size(excluded)) {
         char *names = json_dumps(excluded, JSON_COMPACT);
@@ -942,8 +944,10 @@ static void related(request_t *req) {
     pg_error_t err;
     int64_t count = mq_count(&mq, app_pg(req->app), &err);
     const char *where = mq.where.len ? arena_sprintf(req->arena, " WHERE %s", mq.where.data) : "";
+    const char *text_sql = res->related_text ? res->related_text(col) : NULL;
+    if (!text_sql) text_sql = tm->str_sql;
     const char *item = arena_sprintf(req->arena, "json_build_object('value', t.\"%s\", 'text', %s, 'extra', %s)::text",
-                                     tm->pk, tm->str_sql, rf->extra_sql ? rf->extra_sql : "'{}'::json");
+                                     tm->pk, text_sql, rf->extra_sql ? rf->extra_sql : "'{}'::json");
     char *sql = arena_sprintf(req->arena, "SELECT t.\"%s\", %s FROM \"%s\" t%s ORDER BY %s LIMIT %lld OFFSET %lld", tm->pk,
                               item, tm->table, where, rf->order_sql ? rf->order_sql : arena_sprintf(req->arena, "t.\"%s\"", tm->pk),
                               (long long)page_size, (long long)(page * page_size));

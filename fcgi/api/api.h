@@ -30,6 +30,7 @@ extern const route_table_t theme_routes; /* theme.c: /api/v1/theme writes */
 extern const route_table_t theme_admin_routes; /* theme_admin.c: system theme switches */
 extern const route_table_t tag_routes; /* tag.c: /api/v1/tag writes */
 extern const route_table_t embedded_routes;
+extern const route_table_t report_routes; /* report.c: /api/v1/report custom endpoints */
 extern const route_table_t log_routes; /* log_activity.c: /api/v1/log/recent_activity/ */ /* embedded.c: embedded_dashboard, available_domains */
 
 #endif
