@@ -590,7 +590,9 @@ static bool write_links(request_t *req, const resource_t *res, pg_conn_t *c, int
     for (const model_rel_t *r = res->model->rels; r && r->name; r++) {
         json_t *v = json_object_get(body, r->name);
         if (r->kind != REL_MANY_TO_MANY || !json_is_array(v)) continue;
-        const char *del = arena_sprintf(req->arena, "DELETE FROM \"%s\" WHERE \"%s\" = $1::bigint", r->link_table, r->link_self);
+        if (*model_link_cond(res->model, r)) continue; /* typed links (tagged_object) are not written here */
+        const char *del = arena_sprintf(req->arena, "DELETE FROM \"%s\" l WHERE l.\"%s\" = $1::bigint%s", r->link_table,
+                                        r->link_self, model_link_cond(res->model, r));
         if (!pg_conn_query(c, req->arena, err, del, 1, &ids)) return false;
         size_t i;
         json_t *other;
@@ -789,8 +791,8 @@ static void delete_item(request_t *req) {
         for (const model_rel_t *r = res->model->rels; ok && r && r->name; r++) {
             if (r->kind != REL_MANY_TO_MANY) continue;
             ok = pg_conn_query(c, req->arena, &err,
-                               arena_sprintf(req->arena, "DELETE FROM \"%s\" WHERE \"%s\" = $1::bigint", r->link_table,
-                                             r->link_self), 1, &ids) != NULL;
+                               arena_sprintf(req->arena, "DELETE FROM \"%s\" l WHERE l.\"%s\" = $1::bigint%s", r->link_table,
+                                             r->link_self, model_link_cond(res->model, r)), 1, &ids) != NULL;
         }
         pg_result_t *r = ok ? pg_conn_query(c, req->arena, &err,
                                             arena_sprintf(req->arena, "DELETE FROM \"%s\" WHERE \"%s\" = $1::bigint",
@@ -867,9 +869,9 @@ static void bulk_delete(request_t *req) {
     for (const model_rel_t *r = res->model->rels; ok && r && r->name; r++) {
         if (r->kind != REL_MANY_TO_MANY) continue;
         ok = pg_conn_query(c, req->arena, &err,
-                           arena_sprintf(req->arena, "DELETE FROM \"%s\" WHERE \"%s\" IN (SELECT x::bigint FROM"
-                                                     " jsonb_array_elements_text($1::jsonb) e(x))",
-                                         r->link_table, r->link_self),
+                           arena_sprintf(req->arena, "DELETE FROM \"%s\" l WHERE l.\"%s\" IN (SELECT x::bigint FROM"
+                                                     " jsonb_array_elements_text($1::jsonb) e(x))%s",
+                                         r->link_table, r->link_self, model_link_cond(res->model, r)),
                            1, &mq.params[mq.nparams - 1]) != NULL;
     }
     ok = ok && pg_conn_query(c, req->arena, &err,

@@ -61,6 +61,13 @@ typedef struct model_computed {
     computed_format_t format;
 } model_computed_t;
 
+/* An extra condition on the link rows of a many-to-many relation, for link
+ * tables several owner types share (tagged_object rows carry object_type). */
+typedef struct model_link_filter {
+    const char *rel;
+    const char *cond; /* " AND <SQL over the link row alias l>" */
+} model_link_filter_t;
+
 struct model {
     const char *table;
     const char *pk;          /* integer primary key column */
@@ -71,11 +78,14 @@ struct model {
     const char *str_sql;     /* SQL expression (alias t) printing a row like str(row) */
     const model_computed_t *computed; /* NULL-name terminated, may be NULL */
     bool audit;              /* AuditMixin: created_on/changed_on/created_by_fk/changed_by_fk */
+    const model_link_filter_t *link_filters; /* NULL-rel terminated, may be NULL */
 };
 
 const model_col_t *model_col(const model_t *m, const char *name);
 const model_rel_t *model_rel(const model_t *m, const char *name);
 const model_computed_t *model_computed(const model_t *m, const char *name);
+/* The relation's link filter condition (" AND ..."), or "" (static). */
+const char *model_link_cond(const model_t *m, const model_rel_t *r);
 
 /* The audit columns every AuditMixinNullable model carries, and the derived
  * columns Superset exposes for them. */

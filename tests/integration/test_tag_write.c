@@ -212,3 +212,84 @@ Test(tag_write, bulk_create_and_gamma_skips) {
     json_decref(call(&gamma, "POST", "/api/v1/tag/99999999/favorites/", NULL, 404));
     cleanup();
 }
+
+/* Tags in the chart, dashboard and saved query lists (id, name, type by
+ * value) with the *_tags (name contains) and *_tag_id filters; a dashboard
+ * sharing the chart's id does not see the chart's tags. */
+Test(tag_write, tags_in_lists) {
+    cleanup();
+    rest_sql("DELETE FROM dashboards WHERE slug LIKE 'tw-%'");
+    rest_sql("DELETE FROM saved_query WHERE label LIKE 'tw\\_%'");
+    long long chart = chart_id("tw_listed", "admin");
+    char sql[512], path[256], body[256];
+    snprintf(sql, sizeof sql, "INSERT INTO dashboards (id, dashboard_title, slug, created_on, changed_on, uuid, published)"
+                              " VALUES (%lld, 'tw dash', 'tw-dash', now(), now(), gen_random_uuid(), true)"
+                              " ON CONFLICT (id) DO NOTHING RETURNING id", chart);
+    long long dash = atoll(rest_sql(sql));
+    long long sq = atoll(rest_sql("INSERT INTO saved_query (label, sql, created_by_fk, changed_by_fk, created_on, changed_on)"
+                                  " VALUES ('tw_query', 'SELECT 1', 1, 1, now(), now()) RETURNING id"));
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    snprintf(body, sizeof body, "{\"name\": \"tw_listed_tag\", \"objects_to_tag\": [[\"chart\", %lld], [\"query\", %lld]]}",
+             chart, sq);
+    json_decref(call(&admin, "POST", "/api/v1/tag/", body, 201));
+    long long tag = atoll(rest_sql("SELECT id FROM tag WHERE name = 'tw_listed_tag'"));
+
+    json_t *j = call(&admin, "GET", "/api/v1/chart/?q=(filters:!((col:tags,opr:chart_tags,value:listed_t)))", NULL, 200);
+    cr_assert_eq(json_integer_value(json_object_get(j, "count")), 1);
+    json_t *row = json_array_get(json_object_get(j, "result"), 0);
+    cr_assert_eq(json_integer_value(json_object_get(row, "id")), chart);
+    json_t *t = json_array_get(json_object_get(row, "tags"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(t, "name")), "tw_listed_tag");
+    cr_assert_eq(json_integer_value(json_object_get(t, "type")), 1, "TagType dumps by value");
+    cr_assert_eq(json_integer_value(json_object_get(t, "id")), tag);
+    json_t *cols = json_object_get(j, "list_columns");
+    bool listed = false;
+    for (size_t i = 0; i < json_array_size(cols); i++)
+        listed = listed || !strcmp(json_string_value(json_array_get(cols, i)), "tags.type");
+    cr_assert(listed, "tags.type is a list column");
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/chart/?q=(filters:!((col:tags,opr:chart_tag_id,value:%lld)))", tag);
+    j = call(&admin, "GET", path, NULL, 200);
+    cr_assert_eq(json_integer_value(json_object_get(j, "count")), 1);
+    json_decref(j);
+
+    snprintf(path, sizeof path, "/api/v1/saved_query/?q=(filters:!((col:tags,opr:saved_query_tag_id,value:%lld)))", tag);
+    j = call(&admin, "GET", path, NULL, 200);
+    cr_assert_eq(json_integer_value(json_object_get(j, "count")), 1);
+    row = json_array_get(json_object_get(j, "result"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(row, "tags"), 0), "name")), "tw_listed_tag");
+    json_decref(j);
+    j = call(&admin, "GET", "/api/v1/saved_query/?q=(filters:!((col:tags,opr:saved_query_tags,value:nothing_like_it)))", NULL, 200);
+    cr_assert_eq(json_integer_value(json_object_get(j, "count")), 0);
+    json_decref(j);
+
+    if (dash > 0) { /* the dashboard with the chart's id carries no tag */
+        snprintf(path, sizeof path, "/api/v1/dashboard/?q=(filters:!((col:dashboard_title,opr:eq,value:'tw%%20dash')))");
+        j = call(&admin, "GET", path, NULL, 200);
+        row = json_array_get(json_object_get(j, "result"), 0);
+        cr_assert_eq(json_array_size(json_object_get(row, "tags")), 0);
+        json_decref(j);
+        snprintf(body, sizeof body, "{\"properties\": {\"tags\": [\"tw_dash_tag\"]}}");
+        snprintf(path, sizeof path, "/api/v1/tag/3/%lld/", dash);
+        json_decref(call(&admin, "POST", path, body, 201));
+        j = call(&admin, "GET", "/api/v1/dashboard/?q=(filters:!((col:tags,opr:dashboard_tags,value:tw_dash)))", NULL, 200);
+        cr_assert_eq(json_integer_value(json_object_get(j, "count")), 1);
+        row = json_array_get(json_object_get(j, "result"), 0);
+        t = json_array_get(json_object_get(row, "tags"), 0);
+        cr_assert_str_eq(json_string_value(json_object_get(t, "name")), "tw_dash_tag");
+        cr_assert_eq(json_integer_value(json_object_get(t, "type")), 1);
+        json_decref(j);
+        snprintf(path, sizeof path, "/api/v1/dashboard/%lld", dash);
+        j = call(&admin, "GET", path, NULL, 200);
+        t = json_array_get(json_object_get(json_object_get(j, "result"), "tags"), 0);
+        cr_assert_str_eq(json_string_value(json_object_get(t, "name")), "tw_dash_tag");
+        json_decref(j);
+        rest_sql("DELETE FROM tagged_object WHERE tag_id IN (SELECT id FROM tag WHERE name = 'tw_dash_tag')");
+        rest_sql("DELETE FROM dashboards WHERE slug = 'tw-dash'");
+    }
+    snprintf(sql, sizeof sql, "DELETE FROM tagged_object WHERE object_type = 'query' AND object_id = %lld", sq);
+    rest_sql(sql);
+    rest_sql("DELETE FROM saved_query WHERE label LIKE 'tw\\_%'");
+    cleanup();
+}
