@@ -130,6 +130,80 @@ static bool check_chart_dashboard(request_t *req, json_t *props, bool update, js
     return true;
 }
 
+/* Python repr of a str (quotes chosen as Python does). */
+static void repr_str(strbuf_t *sb, const char *s) {
+    char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+    strbuf_putc(sb, q);
+    for (; *s; s++) {
+        if (*s == '\\' || *s == q) strbuf_putc(sb, '\\');
+        strbuf_putc(sb, *s);
+    }
+    strbuf_putc(sb, q);
+}
+
+/* _validate_report_extra: the tab ids of extra.dashboard (activeTabs, and
+ * anchor as a JSON list or a single id) must be keys of the dashboard's
+ * position_json. 0 valid, 1 invalid (error set), -1 uncaught failure. */
+static int check_extra_tabs(request_t *req, json_t *props, json_t *errors) {
+    json_t *extra = json_object_get(props, "extra"), *dash = json_object_get(props, "dashboard");
+    json_t *chart = json_object_get(props, "chart");
+    if (!extra || !json_integer_value(dash) || json_integer_value(chart)) return 0; /* no Dashboard model resolved */
+    int64_t n = visible(req, &model_dashboard, dashboard_access_filter, json_integer_value(dash));
+    if (n <= 0) return n < 0 ? -1 : 0;
+    json_t *state = json_object_get(extra, "dashboard");
+    if (!state || json_is_false(state) || json_is_null(state) || (json_is_object(state) && !json_object_size(state)))
+        return 0;
+    if (!json_is_object(state)) return -1; /* .get on a non-dict */
+    const char *p[] = {num(req, json_integer_value(dash))};
+    pg_error_t err;
+    pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, "SELECT position_json FROM dashboards WHERE id = $1::int", 1, p);
+    if (!r) return -1;
+    json_t *pos = json_loads(pg_get(r, 0, 0) && *pg_get(r, 0, 0) ? pg_get(r, 0, 0) : "{}", JSON_DECODE_ANY, NULL);
+    if (!json_is_object(pos)) return json_decref(pos), -1;
+    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, pos);
+    json_t *bad = json_array(); /* insertion-ordered set */
+    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, bad);
+    json_t *candidates = json_array();
+    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, candidates);
+    json_t *tabs = json_object_get(state, "activeTabs");
+    if (json_is_array(tabs)) json_array_extend(candidates, tabs);
+    json_t *anchor = json_object_get(state, "anchor");
+    if (json_is_string(anchor) && json_string_length(anchor)) {
+        json_t *list = json_loads(json_string_value(anchor), JSON_DECODE_ANY, NULL);
+        if (list && !json_is_array(list)) return json_decref(list), -1;
+        if (list) json_array_extend(candidates, list);
+        else json_array_append(candidates, anchor);
+        json_decref(list);
+    }
+    size_t i, k;
+    json_t *v, *seen;
+    json_array_foreach(candidates, i, v) {
+        if (!json_is_string(v) || json_object_get(pos, json_string_value(v))) continue;
+        bool dup = false;
+        json_array_foreach(bad, k, seen) dup = dup || json_equal(seen, v);
+        if (!dup) json_array_append(bad, v);
+    }
+    if (!json_array_size(bad)) return 0;
+    /* gettext("Invalid tab ids: %s(tab_ids)") % {"tab_ids": str(set)}: the dict itself fills %s */
+    strbuf_t set;
+    strbuf_init_arena(&set, req->arena, 64);
+    strbuf_putc(&set, '{');
+    json_array_foreach(bad, i, v) {
+        if (i) strbuf_puts(&set, ", ");
+        repr_str(&set, json_string_value(v));
+    }
+    strbuf_putc(&set, '}');
+    strbuf_putc(&set, '\0');
+    strbuf_t msg;
+    strbuf_init_arena(&msg, req->arena, 64);
+    strbuf_puts(&msg, "Invalid tab ids: {'tab_ids': ");
+    repr_str(&msg, set.data);
+    strbuf_puts(&msg, "}(tab_ids)");
+    strbuf_putc(&msg, '\0');
+    set_msg(errors, "extra", msg.data);
+    return 1;
+}
+
 /* Another schedule with this name and type (other than except_id)? -1 on error. */
 static int name_taken(request_t *req, const char *name, const char *type, long long except_id) {
     const char *p[] = {name, type, num(req, except_id)};
@@ -235,6 +309,7 @@ void report_post(request_t *req) {
         }
     }
     if (!check_chart_dashboard(req, props, false, errors)) return fatal(req, true);
+    if (check_extra_tabs(req, props, errors) < 0) return fatal(req, true);
     const char *method = json_string_value(json_object_get(props, "creation_method"));
     if (!method || strcmp(method, "alerts_reports")) { /* validate_unique_creation_method */
         json_t *chart = json_object_get(props, "chart"), *dash = json_object_get(props, "dashboard");

@@ -53,8 +53,8 @@ Test(report, gate_crud_and_logs, .init = config_reload_save, .fini = config_relo
     rest_sql("DELETE FROM dashboards WHERE slug = 'rp-dash'");
     char dash[32], body[1024], path[128], sql[512];
     snprintf(dash, sizeof dash, "%s", rest_sql("INSERT INTO dashboards (dashboard_title, slug, created_on, changed_on, uuid,"
-                                               " published) VALUES ('RP Dash', 'rp-dash', now(), now(), gen_random_uuid(),"
-                                               " true) RETURNING id"));
+                                               " published, position_json) VALUES ('RP Dash', 'rp-dash', now(), now(),"
+                                               " gen_random_uuid(), true, '{\"TAB-1\": {}}') RETURNING id"));
     /* schema errors */
     json_t *j = call(&admin, "POST", "/api/v1/report/",
                      "{\"type\": \"Weekly\", \"name\": \"\", \"crontab\": \"61 * * * *\", \"log_retention\": 0,"
@@ -77,6 +77,13 @@ Test(report, gate_crud_and_logs, .init = config_reload_save, .fini = config_relo
     cr_assert_str_eq(msg_of(j, "chart"), "Must choose either a chart or a dashboard");
     json_decref(j);
 
+    /* tab ids of extra.dashboard must exist in the dashboard's layout */
+    snprintf(body, sizeof body,
+             "{\"type\": \"Report\", \"name\": \"rp_tabs\", \"crontab\": \"0 9 * * *\", \"dashboard\": %s,"
+             " \"creation_method\": \"alerts_reports\", \"extra\": {\"dashboard\": {\"activeTabs\": [\"TAB-1\", \"TAB-9\"]}}}", dash);
+    j = call(&admin, "POST", "/api/v1/report/", body, 422);
+    cr_assert_str_eq(msg_of(j, "extra"), "Invalid tab ids: {'tab_ids': \"{'TAB-9'}\"}(tab_ids)");
+    json_decref(j);
     snprintf(body, sizeof body,
              "{\"type\": \"Report\", \"name\": \"rp_daily\", \"crontab\": \"0 9 * * 1-5\", \"dashboard\": %s,"
              " \"creation_method\": \"dashboards\", \"recipients\": [{\"type\": \"Email\","
