@@ -11,11 +11,18 @@
 #define LITESET_LIB_CRON_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/arena.h"
 
 bool cron_valid(const char *expr);
 /* "" when the expression cannot be described. */
 char *cron_describe(arena_t *a, const char *expr);
+
+/* The next n fire times strictly after start (Unix seconds, UTC), as
+ * croniter iterates a valid expression (day of month and day of week ORed
+ * when both are restricted). false when the expression is not valid or no
+ * time matches within the coming years. */
+bool cron_next_times(const char *expr, int64_t start, int64_t *out, int n);
 
 #endif

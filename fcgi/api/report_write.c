@@ -4,10 +4,11 @@
  * alerts, one chart or one dashboard visible to the caller, one report per
  * chart/dashboard and user unless made in the alerts UI (409), owners, the
  * ownership rule on updates (403), then the row, its owners and recipients
- * in one transaction. Command errors answer 422 {"message": {field: [..]}}.
- * Scheduling frequency limits (ALERT_/REPORT_MINIMUM_INTERVAL) are not
- * checked (see docs/compatibility.md). */
+ * in one transaction. Command errors answer 422 {"message": {field: [..]}},
+ * including schedules firing more often than ALERT_MINIMUM_INTERVAL /
+ * REPORT_MINIMUM_INTERVAL allow. */
 #include <string.h>
+#include <time.h>
 
 #include "domain/access.h"
 #include "domain/security.h"
@@ -18,6 +19,7 @@
 #include "fcgi/api/report_schema.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "lib/cron.h"
 #include "lib/json.h"
 #include "persistence/models.h"
 
@@ -128,6 +130,24 @@ static bool check_chart_dashboard(request_t *req, json_t *props, bool update, js
         set_msg(errors, "chart", "Must choose either a chart or a dashboard");
     }
     return true;
+}
+
+/* validate_report_frequency: with a minimum interval of 120 s or more, the
+ * next 60 (or 24 past an hour) intervals of the schedule must respect it. */
+static void check_frequency(request_t *req, const char *crontab, const char *type, json_t *errors) {
+    const json_t *v = config_get(req->cfg, !strcmp(type, "Alert") ? "ALERT_MINIMUM_INTERVAL" : "REPORT_MINIMUM_INTERVAL");
+    if (!json_is_integer(v) || json_integer_value(v) < 120) return;
+    long long minimum = json_integer_value(v);
+    int iterations = minimum <= 3660 ? 60 : 24;
+    int64_t times[61];
+    if (!cron_next_times(crontab, (int64_t)time(NULL), times, iterations + 1)) return;
+    for (int i = 1; i <= iterations; i++) {
+        if (times[i] - times[i - 1] >= minimum) continue;
+        set_msg(errors, "crontab",
+                arena_sprintf(req->arena, "%s schedule frequency exceeding limit. Please configure a schedule with a"
+                                          " minimum interval of %lld minutes per execution.", type, (minimum + 59) / 60));
+        return;
+    }
 }
 
 /* Python repr of a str (quotes chosen as Python does). */
@@ -308,6 +328,7 @@ void report_post(request_t *req) {
             if (!n) set_msg(errors, "database", "Database does not exist");
         }
     }
+    check_frequency(req, json_string_value(json_object_get(props, "crontab")), st.type, errors);
     if (!check_chart_dashboard(req, props, false, errors)) return fatal(req, true);
     if (check_extra_tabs(req, props, errors) < 0) return fatal(req, true);
     const char *method = json_string_value(json_object_get(props, "creation_method"));
@@ -394,10 +415,10 @@ void report_put(request_t *req) {
         mq_where(&mq, arena_sprintf(req->arena, "t.id IN (SELECT report_schedule_id FROM report_schedule_user"
                                                 " WHERE user_id = %s::int)", mq_param(&mq, num(req, uid(req)))));
     mq_where(&mq, arena_sprintf(req->arena, "t.id = %s::int", mq_param(&mq, num(req, id))));
-    static const char *const cur_cols[] = {"name", "type", "last_state", "owners"};
+    static const char *const cur_cols[] = {"name", "type", "last_state", "owners", "crontab"};
     json_t *ids = NULL;
     pg_error_t err;
-    json_t *rows = mq_fetch(&mq, app_pg(req->app), cur_cols, 4, &ids, &err);
+    json_t *rows = mq_fetch(&mq, app_pg(req->app), cur_cols, 5, &ids, &err);
     json_decref(ids);
     if (!rows) return fatal(req, false);
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, rows);
@@ -430,6 +451,9 @@ void report_put(request_t *req) {
             json_object_set_new(props, "database", json_null());
         }
     }
+    json_t *crontab = json_object_get(props, "crontab");
+    check_frequency(req, crontab ? json_string_value(crontab) : json_string_value(json_object_get(cur, "crontab")), st.type,
+                    errors);
     if (!check_chart_dashboard(req, props, true, errors)) return fatal(req, false);
     bool owned = report_owned(req, id, &db_error);
     if (db_error) return fatal(req, false);

@@ -181,3 +181,21 @@ Test(report, gate_crud_and_logs, .init = config_reload_save, .fini = config_relo
     json_decref(call(&admin, "DELETE", path, NULL, 404));
     cleanup();
 }
+
+Test(report, minimum_interval, .init = config_reload_save, .fini = config_reload_restore) {
+    config_reload_with("FEATURE_FLAGS = {'ALERT_REPORTS': True}\nREPORT_MINIMUM_INTERVAL = 3600");
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    json_t *j = call(&admin, "POST", "/api/v1/report/",
+                     "{\"type\": \"Report\", \"name\": \"rp_often\", \"crontab\": \"*/5 * * * *\","
+                     " \"creation_method\": \"alerts_reports\", \"dashboard\": 99999999}", 422);
+    cr_assert_str_eq(msg_of(j, "crontab"), "Report schedule frequency exceeding limit. Please configure a schedule with a"
+                                           " minimum interval of 60 minutes per execution.");
+    cr_assert_str_eq(msg_of(j, "dashboard"), "Dashboard does not exist");
+    json_decref(j);
+    j = call(&admin, "POST", "/api/v1/report/",
+             "{\"type\": \"Report\", \"name\": \"rp_often\", \"crontab\": \"0 * * * *\","
+             " \"creation_method\": \"alerts_reports\", \"dashboard\": 99999999}", 422);
+    cr_assert_null(json_object_get(json_object_get(j, "message"), "crontab"), "hourly respects a 60 minute minimum");
+    json_decref(j);
+}

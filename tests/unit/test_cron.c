@@ -102,3 +102,28 @@ Test(cron, valid) {
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) cr_expect(cron_valid(good[i]), "%s", good[i]);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) cr_expect(!cron_valid(bad[i]), "%s", bad[i]);
 }
+
+Test(cron, next_times) {
+    static const struct {
+        const char *expr;
+        int64_t want[3];
+    } cases[] = {
+        {"*/5 * * * *", {300, 600, 900}},
+        {"0 0 * * *", {86400, 2 * 86400, 3 * 86400}},
+        {"0 0 1 * *", {31 * 86400, 59 * 86400, 90 * 86400}},
+        {"0 0 * * mon", {4 * 86400, 11 * 86400, 18 * 86400}},
+        {"0 0 L * *", {30 * 86400, 58 * 86400, 89 * 86400}},
+        {"0 0 1 * 1", {4 * 86400, 11 * 86400, 18 * 86400}}, /* day of month OR day of week */
+        {"* * * * * 30", {30, 90, 150}},
+        {"@hourly", {3600, 7200, 10800}},
+        {"0 0 * * 4#2", {7 * 86400, 42 * 86400, 70 * 86400}}, /* 1970-01-01 was a Thursday */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t got[3];
+        cr_assert(cron_next_times(cases[i].expr, 0, got, 3), "%s", cases[i].expr);
+        for (int k = 0; k < 3; k++) cr_expect_eq(got[k], cases[i].want[k], "%s #%d: %lld", cases[i].expr, k, (long long)got[k]);
+    }
+    int64_t none[1];
+    cr_expect(!cron_next_times("0 0 30 2 *", 0, none, 1), "February 30th never fires");
+    cr_expect(!cron_next_times("bogus", 0, none, 1));
+}
