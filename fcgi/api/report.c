@@ -126,8 +126,17 @@ static const resource_t report_log_resource = {
     .order_columns = log_order, .base_filter = scope_to_schedule,
 };
 
+/* The item route looks the log up by log_id alone: the reference adds the
+ * schedule filter to the rison arguments, which its item lookup ignores. */
+static const resource_t report_log_item_resource = {
+    .base = "/api/v1/report", .model = &model_report_execution_log, .view_menu = "ReportSchedule",
+    .list_columns = log_columns, .show_columns = log_columns, .search_columns = log_search, .order_columns = log_order,
+};
+
 static void log_list(request_t *req) { model_rest_serve_list(req, &report_log_resource); }
-static void log_item(request_t *req) { model_rest_serve_item(req, &report_log_resource, req_path_int(req, "log_id")); }
+static void log_item(request_t *req) {
+    model_rest_serve_item(req, &report_log_item_resource, req_path_int(req, "log_id"));
+}
 
 /* ---- deletes ---- */
 

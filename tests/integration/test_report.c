@@ -152,7 +152,13 @@ Test(report, gate_crud_and_logs, .init = config_reload_save, .fini = config_relo
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "result"), "scheduled_dttm")), "2024-01-02T03:04:05");
     json_decref(j);
     snprintf(path, sizeof path, "/api/v1/report/%lld/log/%lld", id + 1000000, log_id);
+    json_decref(call(&admin, "GET", path, NULL, 200)); /* the schedule id is not checked, as in the reference */
+    snprintf(path, sizeof path, "/api/v1/report/%lld/log/%lld", id, log_id + 1000000);
     json_decref(call(&admin, "GET", path, NULL, 404));
+    snprintf(path, sizeof path, "/api/v1/report/%lld/log/", id + 1000000);
+    j = call(&admin, "GET", path, NULL, 200);
+    cr_assert_eq(json_integer_value(json_object_get(j, "count")), 0, "the list is scoped to the schedule");
+    json_decref(j);
 
     /* slack channels without a token */
     j = call(&admin, "GET", "/api/v1/report/slack_channels/", NULL, 422);
