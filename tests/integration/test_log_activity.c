@@ -70,7 +70,8 @@ Test(log_activity, recent_activity) {
     json_decref(j);
     j = get(&gamma, "/api/v1/log/recent_activity/?q=(actions:!(spa_navigation))", 200);
     cr_assert_eq(json_array_size(json_object_get(j, "result")), 1);
-    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "result"), 0), "time_delta_humanized")), "now");
+    const char *ago = json_string_value(json_object_get(json_array_get(json_object_get(j, "result"), 0), "time_delta_humanized"));
+    cr_assert(!strcmp(ago, "now") || !strcmp(ago, "a second ago") || strstr(ago, "seconds ago"), "%s", ago);
     json_decref(j);
     j = get(&gamma, "/api/v1/log/recent_activity/?q=(page_size:'2')", 400);
     cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "Not a valid rison schema '2' is not of type 'number'");
