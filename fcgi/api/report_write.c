@@ -6,20 +6,17 @@
  * ownership rule on updates (403), then the row, its owners and recipients
  * in one transaction. Command errors answer 422 {"message": {field: [..]}},
  * including schedules firing more often than ALERT_MINIMUM_INTERVAL /
- * REPORT_MINIMUM_INTERVAL allow. */
+ * REPORT_MINIMUM_INTERVAL allow (the checks live in report_checks.c). */
 #include <string.h>
-#include <time.h>
 
 #include "domain/access.h"
 #include "domain/security.h"
-#include "fcgi/api/chart.h"
-#include "fcgi/api/dashboard.h"
 #include "fcgi/api/data_access_filter.h"
 #include "fcgi/api/report.h"
+#include "fcgi/api/report_checks.h"
 #include "fcgi/api/report_schema.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
-#include "lib/cron.h"
 #include "lib/json.h"
 #include "persistence/models.h"
 
@@ -61,182 +58,6 @@ static json_t *body_of(request_t *req, bool is_post) {
 static void fatal(request_t *req, bool is_post) {
     if (is_post) error_http(req, 500);
     else error_fab(req, 500, "Fatal error");
-}
-
-static void set_msg(json_t *errors, const char *field, const char *msg) {
-    json_object_set_new(errors, field, json_pack("[s]", msg)); /* dict.update: the last error of a field wins */
-}
-
-/* Counts rows of model with id under the access filter; -1 on error. */
-static int64_t visible(request_t *req, const model_t *m, void (*access)(request_t *, model_query_t *), long long id) {
-    model_query_t mq;
-    mq_init(&mq, req->arena, m);
-    access(req, &mq);
-    mq_where(&mq, arena_sprintf(req->arena, "t.id = %s::int", mq_param(&mq, num(req, id))));
-    pg_error_t err;
-    return mq_count(&mq, app_pg(req->app), &err);
-}
-
-typedef struct report_state {
-    json_t *props;        /* the loaded item, copied: the command's _properties */
-    const char *type;     /* effective type */
-    const char *name;     /* effective name */
-    json_t *owners;       /* final owner ids */
-} report_state_t;
-
-/* populate_owner_list. false on a database error; sets the owners error. */
-static bool owners_of(request_t *req, json_t *ids, bool default_to_user, report_state_t *st, json_t *errors) {
-    st->owners = json_array();
-    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, st->owners);
-    if (!json_array_size(ids) && default_to_user) {
-        json_array_append_new(st->owners, json_integer(uid(req)));
-        return true;
-    }
-    bool self_listed = false;
-    size_t i;
-    json_t *v;
-    json_array_foreach(ids, i, v) self_listed = self_listed || json_integer_value(v) == uid(req);
-    if (!(security_is_admin(req->cfg, req->user) || self_listed)) json_array_append_new(st->owners, json_integer(uid(req)));
-    const char *p[] = {json_dump_arena(req->arena, ids, JSON_COMPACT, NULL)};
-    pg_error_t err;
-    pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
-                              "SELECT count(*) FILTER (WHERE u.id IS NULL) FROM jsonb_array_elements_text($1::jsonb) e(x)"
-                              " LEFT JOIN ab_user u ON u.id = e.x::int", 1, p);
-    if (!r) return false;
-    if (pg_get_int(r, 0, 0, 0) > 0) set_msg(errors, "owners", "Owners are invalid");
-    json_array_foreach(ids, i, v) json_array_append(st->owners, v);
-    return true;
-}
-
-/* validate_chart_dashboard; false on a database error. */
-static bool check_chart_dashboard(request_t *req, json_t *props, bool update, json_t *errors) {
-    json_t *chart = json_object_get(props, "chart"), *dash = json_object_get(props, "dashboard");
-    const char *method = json_string_value(json_object_get(props, "creation_method"));
-    long long chart_id = json_integer_value(chart), dash_id = json_integer_value(dash);
-    if (method && !strcmp(method, "charts") && !chart_id)
-        return set_msg(errors, "chart", "Please save your chart first, then try creating a new email report."), true;
-    if (method && !strcmp(method, "dashboards") && !dash_id)
-        return set_msg(errors, "dashboard", "Please save your dashboard first, then try creating a new email report."), true;
-    if (chart_id && dash_id) set_msg(errors, "chart", "Choose a chart or dashboard not both");
-    if (chart_id) {
-        int64_t n = visible(req, &model_chart, chart_access_filter, chart_id);
-        if (n < 0) return false;
-        if (!n) set_msg(errors, "chart", "Chart does not exist");
-    } else if (dash_id) {
-        int64_t n = visible(req, &model_dashboard, dashboard_access_filter, dash_id);
-        if (n < 0) return false;
-        if (!n) set_msg(errors, "dashboard", "Dashboard does not exist");
-    } else if (!update) {
-        set_msg(errors, "chart", "Must choose either a chart or a dashboard");
-    }
-    return true;
-}
-
-/* validate_report_frequency: with a minimum interval of 120 s or more, the
- * next 60 (or 24 past an hour) intervals of the schedule must respect it. */
-static void check_frequency(request_t *req, const char *crontab, const char *type, json_t *errors) {
-    const json_t *v = config_get(req->cfg, !strcmp(type, "Alert") ? "ALERT_MINIMUM_INTERVAL" : "REPORT_MINIMUM_INTERVAL");
-    if (!json_is_integer(v) || json_integer_value(v) < 120) return;
-    long long minimum = json_integer_value(v);
-    int iterations = minimum <= 3660 ? 60 : 24;
-    int64_t times[61];
-    if (!cron_next_times(crontab, (int64_t)time(NULL), times, iterations + 1)) return;
-    for (int i = 1; i <= iterations; i++) {
-        if (times[i] - times[i - 1] >= minimum) continue;
-        set_msg(errors, "crontab",
-                arena_sprintf(req->arena, "%s schedule frequency exceeding limit. Please configure a schedule with a"
-                                          " minimum interval of %lld minutes per execution.", type, (minimum + 59) / 60));
-        return;
-    }
-}
-
-/* Python repr of a str (quotes chosen as Python does). */
-static void repr_str(strbuf_t *sb, const char *s) {
-    char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
-    strbuf_putc(sb, q);
-    for (; *s; s++) {
-        if (*s == '\\' || *s == q) strbuf_putc(sb, '\\');
-        strbuf_putc(sb, *s);
-    }
-    strbuf_putc(sb, q);
-}
-
-/* _validate_report_extra: the tab ids of extra.dashboard (activeTabs, and
- * anchor as a JSON list or a single id) must be keys of the dashboard's
- * position_json. 0 valid, 1 invalid (error set), -1 uncaught failure. */
-static int check_extra_tabs(request_t *req, json_t *props, json_t *errors) {
-    json_t *extra = json_object_get(props, "extra"), *dash = json_object_get(props, "dashboard");
-    json_t *chart = json_object_get(props, "chart");
-    if (!extra || !json_integer_value(dash) || json_integer_value(chart)) return 0; /* no Dashboard model resolved */
-    int64_t n = visible(req, &model_dashboard, dashboard_access_filter, json_integer_value(dash));
-    if (n <= 0) return n < 0 ? -1 : 0;
-    json_t *state = json_object_get(extra, "dashboard");
-    if (!state || json_is_false(state) || json_is_null(state) || (json_is_object(state) && !json_object_size(state)))
-        return 0;
-    if (!json_is_object(state)) return -1; /* .get on a non-dict */
-    const char *p[] = {num(req, json_integer_value(dash))};
-    pg_error_t err;
-    pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, "SELECT position_json FROM dashboards WHERE id = $1::int", 1, p);
-    if (!r) return -1;
-    json_t *pos = json_loads(pg_get(r, 0, 0) && *pg_get(r, 0, 0) ? pg_get(r, 0, 0) : "{}", JSON_DECODE_ANY, NULL);
-    if (!json_is_object(pos)) return json_decref(pos), -1;
-    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, pos);
-    json_t *bad = json_array(); /* insertion-ordered set */
-    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, bad);
-    json_t *candidates = json_array();
-    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, candidates);
-    json_t *tabs = json_object_get(state, "activeTabs");
-    if (json_is_array(tabs)) json_array_extend(candidates, tabs);
-    json_t *anchor = json_object_get(state, "anchor");
-    if (json_is_string(anchor) && json_string_length(anchor)) {
-        json_t *list = json_loads(json_string_value(anchor), JSON_DECODE_ANY, NULL);
-        if (list && !json_is_array(list)) return json_decref(list), -1;
-        if (list) json_array_extend(candidates, list);
-        else json_array_append(candidates, anchor);
-        json_decref(list);
-    }
-    size_t i, k;
-    json_t *v, *seen;
-    json_array_foreach(candidates, i, v) {
-        if (!json_is_string(v) || json_object_get(pos, json_string_value(v))) continue;
-        bool dup = false;
-        json_array_foreach(bad, k, seen) dup = dup || json_equal(seen, v);
-        if (!dup) json_array_append(bad, v);
-    }
-    if (!json_array_size(bad)) return 0;
-    /* gettext("Invalid tab ids: %s(tab_ids)") % {"tab_ids": str(set)}: the dict itself fills %s */
-    strbuf_t set;
-    strbuf_init_arena(&set, req->arena, 64);
-    strbuf_putc(&set, '{');
-    json_array_foreach(bad, i, v) {
-        if (i) strbuf_puts(&set, ", ");
-        repr_str(&set, json_string_value(v));
-    }
-    strbuf_putc(&set, '}');
-    strbuf_putc(&set, '\0');
-    strbuf_t msg;
-    strbuf_init_arena(&msg, req->arena, 64);
-    strbuf_puts(&msg, "Invalid tab ids: {'tab_ids': ");
-    repr_str(&msg, set.data);
-    strbuf_puts(&msg, "}(tab_ids)");
-    strbuf_putc(&msg, '\0');
-    set_msg(errors, "extra", msg.data);
-    return 1;
-}
-
-/* Another schedule with this name and type (other than except_id)? -1 on error. */
-static int name_taken(request_t *req, const char *name, const char *type, long long except_id) {
-    const char *p[] = {name, type, num(req, except_id)};
-    pg_error_t err;
-    pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
-                              "SELECT id FROM report_schedule WHERE name = $1 AND type = $2 LIMIT 1", 2, p);
-    if (!r) return -1;
-    return pg_nrows(r) && pg_get_int(r, 0, 0, 0) != except_id;
-}
-
-static void name_error(request_t *req, json_t *errors, const char *name, const char *type) {
-    set_msg(errors, "name", arena_sprintf(req->arena, !strcmp(type, "Alert") ? "An alert named \"%s\" already exists"
-                                                                             : "A report named \"%s\" already exists", name));
 }
 
 /* Column values to write, in SQL text form (NULL = SQL NULL). */
@@ -316,21 +137,21 @@ void report_post(request_t *req) {
     st.name = json_string_value(json_object_get(props, "name"));
     errors = json_object();
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, errors);
-    int taken = name_taken(req, st.name, st.type, -1);
+    int taken = report_name_taken(req, st.name, st.type, -1);
     if (taken < 0) return fatal(req, true);
-    if (taken) name_error(req, errors, st.name, st.type);
+    if (taken) report_name_error(req, errors, st.name, st.type);
     if (!strcmp(st.type, "Alert")) {
         json_t *db = json_object_get(props, "database");
-        if (!db) set_msg(errors, "database", "Database is required for alerts");
+        if (!db) report_set_msg(errors, "database", "Database is required for alerts");
         else {
-            int64_t n = visible(req, &model_database, data_access_database_filter, json_integer_value(db));
+            int64_t n = report_visible(req, &model_database, data_access_database_filter, json_integer_value(db));
             if (n < 0) return fatal(req, true);
-            if (!n) set_msg(errors, "database", "Database does not exist");
+            if (!n) report_set_msg(errors, "database", "Database does not exist");
         }
     }
-    check_frequency(req, json_string_value(json_object_get(props, "crontab")), st.type, errors);
-    if (!check_chart_dashboard(req, props, false, errors)) return fatal(req, true);
-    if (check_extra_tabs(req, props, errors) < 0) return fatal(req, true);
+    report_check_frequency(req, json_string_value(json_object_get(props, "crontab")), st.type, errors);
+    if (!report_check_chart_dashboard(req, props, false, errors)) return fatal(req, true);
+    if (report_check_extra_tabs(req, props, errors) < 0) return fatal(req, true);
     const char *method = json_string_value(json_object_get(props, "creation_method"));
     if (!method || strcmp(method, "alerts_reports")) { /* validate_unique_creation_method */
         json_t *chart = json_object_get(props, "chart"), *dash = json_object_get(props, "dashboard");
@@ -346,7 +167,7 @@ void report_post(request_t *req) {
             return sip40(req, 409, "Resource already has an attached report.", "GENERIC_COMMAND_ERROR", "warning", 1010,
                          "Issue 1010 - Superset encountered an error while running a command.");
     }
-    if (!owners_of(req, json_object_get(props, "owners"), true, &st, errors)) return fatal(req, true);
+    if (!report_owners_of(req, json_object_get(props, "owners"), true, &st, errors)) return fatal(req, true);
     if (json_object_size(errors)) return resp_json(req, 422, json_pack("{s:O}", "message", errors), JSON_FLASK);
     if (json_object_get(props, "recipients"))
         for (size_t i = 0; i < json_array_size(json_object_get(props, "recipients")); i++)
@@ -437,24 +258,24 @@ void report_put(request_t *req) {
     if (last_state && !strcmp(last_state, "Working") && json_is_false(json_object_get(props, "active")))
         json_object_set_new(props, "last_state", json_string("Not triggered"));
     if (strcmp(st.name, old_name) || strcmp(st.type, old_type)) {
-        int taken = name_taken(req, st.name, st.type, id);
+        int taken = report_name_taken(req, st.name, st.type, id);
         if (taken < 0) return fatal(req, false);
-        if (taken) name_error(req, errors, st.name, st.type);
+        if (taken) report_name_error(req, errors, st.name, st.type);
     }
     json_t *db = json_object_get(props, "database");
     if (db) {
         if (strcmp(st.type, "Alert") || !json_integer_value(db)) return fatal(req, false); /* not a Database model */
-        int64_t n = visible(req, &model_database, data_access_database_filter, json_integer_value(db));
+        int64_t n = report_visible(req, &model_database, data_access_database_filter, json_integer_value(db));
         if (n < 0) return fatal(req, false);
         if (!n) {
-            set_msg(errors, "database", "Database does not exist");
+            report_set_msg(errors, "database", "Database does not exist");
             json_object_set_new(props, "database", json_null());
         }
     }
     json_t *crontab = json_object_get(props, "crontab");
-    check_frequency(req, crontab ? json_string_value(crontab) : json_string_value(json_object_get(cur, "crontab")), st.type,
+    report_check_frequency(req, crontab ? json_string_value(crontab) : json_string_value(json_object_get(cur, "crontab")), st.type,
                     errors);
-    if (!check_chart_dashboard(req, props, true, errors)) return fatal(req, false);
+    if (!report_check_chart_dashboard(req, props, true, errors)) return fatal(req, false);
     bool owned = report_owned(req, id, &db_error);
     if (db_error) return fatal(req, false);
     if (!owned) return error_fab(req, 403, "Forbidden");
@@ -466,7 +287,7 @@ void report_put(request_t *req) {
         json_array_foreach(json_object_get(cur, "owners"), i, o) json_array_append(owner_ids, json_object_get(o, "id"));
         arena_on_free(req->arena, (arena_cleanup_fn)json_decref, owner_ids);
     }
-    if (!owners_of(req, owner_ids, false, &st, errors)) return fatal(req, false);
+    if (!report_owners_of(req, owner_ids, false, &st, errors)) return fatal(req, false);
     if (json_object_size(errors)) return resp_json(req, 422, json_pack("{s:O}", "message", errors), JSON_FLASK);
     json_t *recipients = json_object_get(props, "recipients");
     for (size_t i = 0; i < json_array_size(recipients); i++)
