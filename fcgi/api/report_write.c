@@ -163,6 +163,9 @@ void report_post(request_t *req) {
                                   " AND ($2::int IS NULL OR dashboard_id = $2::int) AND ($3::int IS NULL OR chart_id = $3::int))",
                                   3, p);
         if (!r) return fatal(req, true);
+        if (pg_get_bool(r, 0, 0, false) && req_accepts(req, "text/html") && !config_bool(req->cfg, "DEBUG", false) &&
+            app_error_pages(req->app)->html_500)
+            return error_http(req, 500); /* the CommandException handler serves the 500 page to browsers */
         if (pg_get_bool(r, 0, 0, false))
             return sip40(req, 409, "Resource already has an attached report.", "GENERIC_COMMAND_ERROR", "warning", 1010,
                          "Issue 1010 - Superset encountered an error while running a command.");
