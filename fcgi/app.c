@@ -39,6 +39,8 @@ static const route_table_t *const route_tables[] = {
     &query_routes,
     &tagview_routes,
     &dashboard_extra_routes,
+    &log_routes,
+    &report_routes,
 };
 
 typedef struct retired {
@@ -243,11 +245,13 @@ static void dispatch(request_t *req) {
         break;
     }
     if (!strcmp(req->method, "OPTIONS")) { /* Flask's automatic OPTIONS answer */
+        if (!model_rest_gate(req, route)) return;
         resp_body(req, 200, "text/html; charset=utf-8", "", 0);
         resp_set_header(req, "Allow", methods_format(req->arena, allowed));
         return;
     }
     if (!auth_check_csrf(req, route)) return;
+    if (!model_rest_gate(req, route)) return; /* FAB @before_request hooks */
     if (strcmp(route->guard.permission, GUARD_PUBLIC_NAME) && !app_security(req->app)) {
         error_fab(req, 500, "Fatal error"); /* protected route without a metadata database */
         return;

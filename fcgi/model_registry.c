@@ -9,6 +9,7 @@ extern const resource_t chart_resource; /* chart.c */
 extern const resource_t database_resource, dataset_resource; /* database.c, dataset.c */
 extern const resource_t annotation_layer_resource; /* annotation.c */
 extern const resource_t theme_resource, tag_resource; /* theme.c, tag.c */
+extern const resource_t report_resource; /* report.c */
 extern const resource_t rowlevelsecurity_resource, log_resource, query_resource, saved_query_resource;
 
 const resource_t *const model_resources[] = {
@@ -21,5 +22,6 @@ const resource_t *const model_resources[] = {
     &database_resource, &dataset_resource,
     &theme_resource, &tag_resource,
     &annotation_layer_resource,
+    &report_resource,
     NULL,
 };

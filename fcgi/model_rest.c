@@ -276,8 +276,9 @@ static bool apply_filters(request_t *req, const resource_t *res, model_query_t *
 
 /* ---- GET list ---- */
 
-static void get_list(request_t *req) {
-    const resource_t *res = model_rest_find(req->path);
+static void get_list(request_t *req) { model_rest_serve_list(req, model_rest_find(req->path)); }
+
+void model_rest_serve_list(request_t *req, const resource_t *res) {
     json_t *q = parse_q(req);
     if (!q) return;
     static const char *const list_keys[] = {"list_columns", "order_columns", "label_columns", "description_columns",
@@ -389,14 +390,14 @@ static json_t *fetch_one(request_t *req, const resource_t *res, int64_t pk, cons
     return row;
 }
 
-static void get_item(request_t *req) {
-    const resource_t *res = model_rest_find(req->path);
+static void get_item(request_t *req) { model_rest_serve_item(req, model_rest_find(req->path), req_path_int(req, "pk")); }
+
+void model_rest_serve_item(request_t *req, const resource_t *res, int64_t pk) {
     json_t *q = parse_q(req);
     if (!q) return;
     static const char *const item_keys[] = {"show_columns", "description_columns", "label_columns", "show_title",
                                             "none", NULL};
     if (!check_string_array(req, q, "columns", NULL) || !check_string_array(req, q, "keys", item_keys)) return;
-    int64_t pk = req_path_int(req, "pk");
     size_t ncols;
     const char **cols = prune(req, res->show_columns, json_object_get(q, "columns"), &ncols);
     bool db_error;
@@ -589,7 +590,9 @@ static bool write_links(request_t *req, const resource_t *res, pg_conn_t *c, int
     for (const model_rel_t *r = res->model->rels; r && r->name; r++) {
         json_t *v = json_object_get(body, r->name);
         if (r->kind != REL_MANY_TO_MANY || !json_is_array(v)) continue;
-        const char *del = arena_sprintf(req->arena, "DELETE FROM \"%s\" WHERE \"%s\" = $1::bigint", r->link_table, r->link_self);
+        if (*model_link_cond(res->model, r)) continue; /* typed links (tagged_object) are not written here */
+        const char *del = arena_sprintf(req->arena, "DELETE FROM \"%s\" l WHERE l.\"%s\" = $1::bigint%s", r->link_table,
+                                        r->link_self, model_link_cond(res->model, r));
         if (!pg_conn_query(c, req->arena, err, del, 1, &ids)) return false;
         size_t i;
         json_t *other;
@@ -788,8 +791,8 @@ static void delete_item(request_t *req) {
         for (const model_rel_t *r = res->model->rels; ok && r && r->name; r++) {
             if (r->kind != REL_MANY_TO_MANY) continue;
             ok = pg_conn_query(c, req->arena, &err,
-                               arena_sprintf(req->arena, "DELETE FROM \"%s\" WHERE \"%s\" = $1::bigint", r->link_table,
-                                             r->link_self), 1, &ids) != NULL;
+                               arena_sprintf(req->arena, "DELETE FROM \"%s\" l WHERE l.\"%s\" = $1::bigint%s", r->link_table,
+                                             r->link_self, model_link_cond(res->model, r)), 1, &ids) != NULL;
         }
         pg_result_t *r = ok ? pg_conn_query(c, req->arena, &err,
                                             arena_sprintf(req->arena, "DELETE FROM \"%s\" WHERE \"%s\" = $1::bigint",
@@ -866,9 +869,9 @@ static void bulk_delete(request_t *req) {
     for (const model_rel_t *r = res->model->rels; ok && r && r->name; r++) {
         if (r->kind != REL_MANY_TO_MANY) continue;
         ok = pg_conn_query(c, req->arena, &err,
-                           arena_sprintf(req->arena, "DELETE FROM \"%s\" WHERE \"%s\" IN (SELECT x::bigint FROM"
-                                                     " jsonb_array_elements_text($1::jsonb) e(x))",
-                                         r->link_table, r->link_self),
+                           arena_sprintf(req->arena, "DELETE FROM \"%s\" l WHERE l.\"%s\" IN (SELECT x::bigint FROM"
+                                                     " jsonb_array_elements_text($1::jsonb) e(x))%s",
+                                         r->link_table, r->link_self, model_link_cond(res->model, r)),
                            1, &mq.params[mq.nparams - 1]) != NULL;
     }
     ok = ok && pg_conn_query(c, req->arena, &err,
@@ -931,6 +934,7 @@ static void related(request_t *req) {
     model_query_t mq;
     mq_init(&mq, req->arena, tm);
     if (rf->base_sql) mq_where(&mq, rf->base_sql);
+    if (res->related_scope) res->related_scope(req, col, &mq);
     const json_t *excluded = config_get(req->cfg, "EXCLUDE_USERS_FROM_LISTS");
     if (tm == &model_ab_user && json_is_array(excluded) && json_array_size(excluded)) {
         char *names = json_dumps(excluded, JSON_COMPACT);
@@ -942,8 +946,10 @@ static void related(request_t *req) {
     pg_error_t err;
     int64_t count = mq_count(&mq, app_pg(req->app), &err);
     const char *where = mq.where.len ? arena_sprintf(req->arena, " WHERE %s", mq.where.data) : "";
+    const char *text_sql = res->related_text ? res->related_text(col) : NULL;
+    if (!text_sql) text_sql = tm->str_sql;
     const char *item = arena_sprintf(req->arena, "json_build_object('value', t.\"%s\", 'text', %s, 'extra', %s)::text",
-                                     tm->pk, tm->str_sql, rf->extra_sql ? rf->extra_sql : "'{}'::json");
+                                     tm->pk, text_sql, rf->extra_sql ? rf->extra_sql : "'{}'::json");
     char *sql = arena_sprintf(req->arena, "SELECT t.\"%s\", %s FROM \"%s\" t%s ORDER BY %s LIMIT %lld OFFSET %lld", tm->pk,
                               item, tm->table, where, rf->order_sql ? rf->order_sql : arena_sprintf(req->arena, "t.\"%s\"", tm->pk),
                               (long long)page_size, (long long)(page * page_size));
@@ -1032,6 +1038,18 @@ static void distinct(request_t *req) {
 }
 
 /* ---- routes ---- */
+
+bool model_rest_gate(request_t *req, const route_def_t *route) {
+    const resource_t *res = model_rest_find(req->path);
+    if (!res || !res->enabled || res->enabled(req->cfg)) return true;
+    static const route_handler_fn engine[] = {get_list, info, get_item, post_item, put_item,
+                                              delete_item, related, bulk_delete, distinct};
+    bool own = res->gate_custom_routes;
+    for (size_t i = 0; !own && i < sizeof engine / sizeof engine[0]; i++) own = route->handler == engine[i];
+    if (!own) return true;
+    error_fab(req, 404, "Not found");
+    return false;
+}
 
 route_def_t *model_rest_routes(const resource_t *res, size_t *n) {
     struct {

@@ -92,7 +92,28 @@ struct resource {
     /* base_permissions reported by _info when some endpoints are custom routes
      * (NULL-terminated); NULL: the perm_* fields. */
     const char *const *info_permissions;
+    /* FAB @before_request gate (feature flags, settings): when it returns
+     * false the engine's routes answer 404 {"message": "Not found"} before
+     * authentication; with gate_custom_routes every route under base does
+     * (one class per base sharing the gate). NULL: always enabled. */
+    bool (*enabled)(const config_t *cfg);
+    bool gate_custom_routes;
+    /* Related fields: base filter per column (alias t = the related table,
+     * e.g. ChartFilter on a chart relation) and the SQL of the "text" shown
+     * (text_field_rel_fields); NULL hooks or NULL text: none / str(row). */
+    void (*related_scope)(request_t *req, const char *column, model_query_t *q);
+    const char *(*related_text)(const char *column);
 };
+
+/* The gate of the resource owning the matched route (see enabled): false
+ * after answering 404. Runs after the CSRF check, before authentication. */
+bool model_rest_gate(request_t *req, const route_def_t *route);
+
+/* The engine's GET list and GET item of res, for custom routes that serve
+ * a resource under another path (sub-resources such as report logs); the
+ * resource's base_filter scopes the rows. */
+void model_rest_serve_list(request_t *req, const resource_t *res);
+void model_rest_serve_item(request_t *req, const resource_t *res, int64_t pk);
 
 /* Route definitions for a resource (heap array, caller frees with free()). */
 route_def_t *model_rest_routes(const resource_t *res, size_t *n);

@@ -21,6 +21,12 @@ const model_computed_t *model_computed(const model_t *m, const char *name) {
     return NULL;
 }
 
+const char *model_link_cond(const model_t *m, const model_rel_t *r) {
+    for (const model_link_filter_t *f = m->link_filters; f && f->rel; f++)
+        if (!strcmp(f->rel, r->name)) return f->cond;
+    return "";
+}
+
 /* Superset's AuditMixinNullable properties. */
 const model_computed_t model_audit_computed[] = {
     {"changed_on_delta_humanized", "extract(epoch FROM (localtimestamp - t.changed_on))", "changed_on",

@@ -50,6 +50,8 @@ typedef struct model_rel {
 typedef enum {
     COMPUTED_RAW,           /* the SQL value as is */
     COMPUTED_HUMANIZE_AGO,  /* sql yields seconds; shown like humanize.naturaltime */
+    COMPUTED_CRON_HUMANIZED, /* sql yields a crontab; shown like cron_descriptor.get_description */
+    COMPUTED_JSON_OBJECT,   /* sql yields JSON text; shown parsed, {} when absent or invalid (ExtraJSONMixin) */
 } computed_format_t;
 
 typedef struct model_computed {
@@ -58,6 +60,13 @@ typedef struct model_computed {
     const char *renders;    /* column ordering by this name orders by (@renders), or NULL */
     computed_format_t format;
 } model_computed_t;
+
+/* An extra condition on the link rows of a many-to-many relation, for link
+ * tables several owner types share (tagged_object rows carry object_type). */
+typedef struct model_link_filter {
+    const char *rel;
+    const char *cond; /* " AND <SQL over the link row alias l>" */
+} model_link_filter_t;
 
 struct model {
     const char *table;
@@ -69,11 +78,14 @@ struct model {
     const char *str_sql;     /* SQL expression (alias t) printing a row like str(row) */
     const model_computed_t *computed; /* NULL-name terminated, may be NULL */
     bool audit;              /* AuditMixin: created_on/changed_on/created_by_fk/changed_by_fk */
+    const model_link_filter_t *link_filters; /* NULL-rel terminated, may be NULL */
 };
 
 const model_col_t *model_col(const model_t *m, const char *name);
 const model_rel_t *model_rel(const model_t *m, const char *name);
 const model_computed_t *model_computed(const model_t *m, const char *name);
+/* The relation's link filter condition (" AND ..."), or "" (static). */
+const char *model_link_cond(const model_t *m, const model_rel_t *r);
 
 /* The audit columns every AuditMixinNullable model carries, and the derived
  * columns Superset exposes for them. */

@@ -1,6 +1,7 @@
 /* SQL building for the generic model engine; see model_query.h. */
 #include "persistence/model_query.h"
 
+#include "lib/cron.h"
 #include "lib/humanize.h"
 
 #include <ctype.h>
@@ -177,10 +178,11 @@ static mq_filter_result_t filter_relation(model_query_t *q, const model_rel_t *r
         if (!id) continue; /* unknown pk: filter skipped */
         const char *p = mq_param(q, id);
         mq_where(q, arena_sprintf(q->arena,
-                                  "EXISTS (SELECT 1 FROM %s l WHERE l.%s = t.%s AND l.%s = %s::bigint)"
+                                  "EXISTS (SELECT 1 FROM %s l WHERE l.%s = t.%s AND l.%s = %s::bigint%s)"
                                   " OR NOT EXISTS (SELECT 1 FROM %s x WHERE x.%s = %s::bigint)",
                                   qi(q->arena, r->link_table), qi(q->arena, r->link_self), qi(q->arena, m->pk),
-                                  qi(q->arena, r->link_other), p, qi(q->arena, tm->table), qi(q->arena, tm->pk), p));
+                                  qi(q->arena, r->link_other), p, model_link_cond(m, r), qi(q->arena, tm->table),
+                                  qi(q->arena, tm->pk), p));
     }
     json_decref(single);
     return MQ_FILTER_OK;
@@ -330,9 +332,9 @@ static const char *object_sql(model_query_t *q, const char *const *cols, size_t 
             } else if (r && r->kind == REL_MANY_TO_ONE) {
                 strbuf_printf(&sb, "t.%s", qi(a, r->fk));
             } else if (r) {
-                strbuf_printf(&sb, "(SELECT coalesce(json_agg(l.%s ORDER BY l.%s), '[]'::json) FROM %s l WHERE l.%s = t.%s)",
+                strbuf_printf(&sb, "(SELECT coalesce(json_agg(l.%s ORDER BY l.%s), '[]'::json) FROM %s l WHERE l.%s = t.%s%s)",
                               qi(a, r->link_other), qi(a, r->link_other), qi(a, r->link_table), qi(a, r->link_self),
-                              qi(a, m->pk));
+                              qi(a, m->pk), model_link_cond(m, r));
             } else {
                 strbuf_puts(&sb, "NULL");
             }
@@ -347,10 +349,17 @@ static const char *object_sql(model_query_t *q, const char *const *cols, size_t 
         for (size_t j = i; j < n; j++) {
             if (strncmp(cols[j], col, rlen + 1)) continue;
             done[j] = true;
-            const model_col_t *tc = r ? model_col(r->target, cols[j] + rlen + 1) : NULL;
-            if (!tc) continue;
+            const char *field = cols[j] + rlen + 1;
+            const model_col_t *tc = r ? model_col(r->target, field) : NULL;
+            /* a computed column of the target (alias t in its SQL) is read for the row x */
+            const model_computed_t *tmc = r && !tc ? model_computed(r->target, field) : NULL;
+            if (!tc && (!tmc || tmc->format != COMPUTED_RAW)) continue;
             if (inner.len) strbuf_puts(&inner, ", ");
-            strbuf_printf(&inner, "'%s', %s", tc->name, json_value_sql(a, arena_sprintf(a, "x.%s", qi(a, tc->name)), tc->type));
+            if (tc)
+                strbuf_printf(&inner, "'%s', %s", tc->name, json_value_sql(a, arena_sprintf(a, "x.%s", qi(a, tc->name)), tc->type));
+            else
+                strbuf_printf(&inner, "'%s', (SELECT %s FROM %s t WHERE t.%s = x.%s)", tmc->name, tmc->sql,
+                              qi(a, r->target->table), qi(a, r->target->pk), qi(a, r->target->pk));
         }
         strbuf_printf(&sb, "'%s', ", rel);
         if (!r || !inner.len) {
@@ -361,22 +370,30 @@ static const char *object_sql(model_query_t *q, const char *const *cols, size_t 
         } else {
             strbuf_printf(&sb,
                           "(SELECT coalesce(json_agg(json_build_object(%s) ORDER BY l.%s), '[]'::json) FROM %s l"
-                          " JOIN %s x ON x.%s = l.%s WHERE l.%s = t.%s)",
+                          " JOIN %s x ON x.%s = l.%s WHERE l.%s = t.%s%s)",
                           inner.data, qi(a, r->link_other), qi(a, r->link_table), qi(a, r->target->table),
-                          qi(a, r->target->pk), qi(a, r->link_other), qi(a, r->link_self), qi(a, m->pk));
+                          qi(a, r->target->pk), qi(a, r->link_other), qi(a, r->link_self), qi(a, m->pk),
+                          model_link_cond(m, r));
         }
     }
     return sb.data;
 }
 
-/* Values PostgreSQL cannot format the way Python does (humanized deltas). */
+/* Values PostgreSQL cannot format the way Python does (humanized deltas, cron
+ * descriptions, JSON text parsed leniently). */
 static void format_computed(model_query_t *q, json_t *row, const char *const *cols, size_t ncols) {
     for (size_t i = 0; i < ncols; i++) {
         const model_computed_t *mc = model_computed(q->model, cols[i]);
-        if (!mc || mc->format != COMPUTED_HUMANIZE_AGO) continue;
-        json_t *v = json_object_get(row, cols[i]);
-        if (!json_is_number(v)) continue; /* NULL timestamps stay null */
-        json_object_set_new(row, cols[i], json_string(humanize_naturaltime(q->arena, json_number_value(v))));
+        json_t *v = mc ? json_object_get(row, cols[i]) : NULL;
+        if (!v) continue;
+        if (mc->format == COMPUTED_HUMANIZE_AGO && json_is_number(v)) /* NULL timestamps stay null */
+            json_object_set_new(row, cols[i], json_string(humanize_naturaltime(q->arena, json_number_value(v))));
+        if (mc->format == COMPUTED_CRON_HUMANIZED && json_is_string(v))
+            json_object_set_new(row, cols[i], json_string(cron_describe(q->arena, json_string_value(v))));
+        if (mc->format == COMPUTED_JSON_OBJECT) {
+            json_t *parsed = json_is_string(v) ? json_loads(json_string_value(v), JSON_DECODE_ANY, NULL) : NULL;
+            json_object_set_new(row, cols[i], parsed ? parsed : json_object());
+        }
     }
 }
 

@@ -20,5 +20,6 @@ extern const model_t model_database; /* models_database.c */
 extern const model_t model_dataset, model_table_column, model_sql_metric; /* models_dataset.c */
 extern const model_t model_annotation_layer, model_annotation; /* models_annotation.c */
 extern const model_t model_theme, model_tag; /* models_misc.c */
+extern const model_t model_report_schedule, model_report_recipient, model_report_execution_log; /* models_report.c */
 
 #endif

@@ -68,6 +68,7 @@ static const model_rel_t chart_rels[] = {
      NULL},
     {"table", REL_MANY_TO_ONE, &model_chart_dataset, "datasource_id", NULL, NULL, NULL, NULL},
     {"last_saved_by", REL_MANY_TO_ONE, &model_ab_user, "last_saved_by_fk", NULL, NULL, NULL, NULL},
+    {"tags", REL_MANY_TO_MANY, &model_tag, NULL, "tagged_object", "object_id", "tag_id", NULL},
     MODEL_AUDIT_RELATIONS(model_ab_user),
     {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
@@ -117,7 +118,12 @@ static const model_computed_t chart_computed[] = {
     {NULL, NULL, NULL, COMPUTED_RAW},
 };
 
+static const model_link_filter_t chart_link_filters[] = {
+    {"tags", " AND l.object_type = 'chart'"},
+    {NULL, NULL},
+};
 const model_t model_chart = {
     .table = "slices", .pk = "id", .name = "Slice", .cols = chart_cols, .rels = chart_rels,
     .str_sql = "coalesce(t.slice_name, t.id::text)", .computed = chart_computed, .audit = true,
+    .link_filters = chart_link_filters,
 };

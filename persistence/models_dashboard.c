@@ -38,14 +38,14 @@ static const model_rel_t dashboard_rels[] = {
     {"roles", REL_MANY_TO_MANY, &model_ab_role, NULL, "dashboard_roles", "dashboard_id", "role_id", NULL},
     {"slices", REL_MANY_TO_MANY, &model_dashboard_slice, NULL, "dashboard_slices", "dashboard_id", "slice_id", NULL},
     MODEL_AUDIT_RELATIONS(model_ab_user),
+    {"tags", REL_MANY_TO_MANY, &model_tag, NULL, "tagged_object", "object_id", "tag_id", NULL},
     {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
-
 /* Tags through tagged_object rows of object_type 'dashboard'. */
-#define DASHBOARD_TAGS_SQL                                                                                   \
-    "(SELECT coalesce(json_agg(json_build_object('id', g.id, 'name', g.name, 'type', g.type) ORDER BY g.id)," \
-    " '[]'::json) FROM tagged_object o JOIN tag g ON g.id = o.tag_id"                                      \
-    " WHERE o.object_id = t.id AND o.object_type = 'dashboard')"
+static const model_link_filter_t dashboard_link_filters[] = {
+    {"tags", " AND l.object_type = 'dashboard'"},
+    {NULL, NULL},
+};
 
 static const model_computed_t dashboard_computed[] = {
     {"changed_on_delta_humanized", "extract(epoch FROM (localtimestamp - t.changed_on))", "changed_on",
@@ -59,11 +59,11 @@ static const model_computed_t dashboard_computed[] = {
      COMPUTED_RAW},
     {"changed_on_utc", "to_char(t.changed_on, 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+0000'", "changed_on", COMPUTED_RAW},
     {"thumbnail_url", "NULL::text", NULL, COMPUTED_RAW},
-    {"tags", DASHBOARD_TAGS_SQL, NULL, COMPUTED_RAW},
     {NULL, NULL, NULL, COMPUTED_RAW},
 };
 
 const model_t model_dashboard = {
     .table = "dashboards", .pk = "id", .name = "Dashboard", .cols = dashboard_cols, .rels = dashboard_rels,
     .str_sql = "'Dashboard' || t.id", .computed = dashboard_computed, .audit = true,
+    .link_filters = dashboard_link_filters,
 };

@@ -26,7 +26,7 @@ static const model_rel_t user_rels[] = {
     {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 const model_t model_ab_user = {"ab_user", "id", "ab_user_id_seq", "User", user_cols, user_rels,
-                               "t.first_name || ' ' || t.last_name", NULL, false};
+                               "t.first_name || ' ' || t.last_name", NULL, false, NULL};
 
 static const model_col_t name_cols[] = {
     {"id", COL_INT, 0, false, true},
@@ -42,7 +42,7 @@ static const model_rel_t role_rels[] = {
     {"groups", REL_MANY_TO_MANY, &model_ab_group, NULL, "ab_group_role", "role_id", "group_id", "ab_group_role_id_seq"},
     {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
-const model_t model_ab_role = {"ab_role", "id", "ab_role_id_seq", "Role", name_cols, role_rels, "t.name", NULL, false};
+const model_t model_ab_role = {"ab_role", "id", "ab_role_id_seq", "Role", name_cols, role_rels, "t.name", NULL, false, NULL};
 
 static const model_col_t group_cols[] = {
     {"id", COL_INT, 0, false, true},
@@ -56,7 +56,7 @@ static const model_rel_t group_rels[] = {
     {"roles", REL_MANY_TO_MANY, &model_ab_role, NULL, "ab_group_role", "group_id", "role_id", "ab_group_role_id_seq"},
     {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
-const model_t model_ab_group = {"ab_group", "id", "ab_group_id_seq", "Group", group_cols, group_rels, "t.name", NULL, false};
+const model_t model_ab_group = {"ab_group", "id", "ab_group_id_seq", "Group", group_cols, group_rels, "t.name", NULL, false, NULL};
 
 static const model_col_t permission_cols[] = {
     {"id", COL_INT, 0, false, true},
@@ -64,7 +64,7 @@ static const model_col_t permission_cols[] = {
     {NULL, 0, 0, false, false},
 };
 const model_t model_ab_permission = {"ab_permission", "id", "ab_permission_id_seq", "Permission", permission_cols,
-                                     NULL, "t.name", NULL, false};
+                                     NULL, "t.name", NULL, false, NULL};
 
 static const model_col_t view_menu_cols[] = {
     {"id", COL_INT, 0, false, true},
@@ -72,7 +72,7 @@ static const model_col_t view_menu_cols[] = {
     {NULL, 0, 0, false, false},
 };
 const model_t model_ab_view_menu = {"ab_view_menu", "id", "ab_view_menu_id_seq", "ViewMenu", view_menu_cols, NULL,
-                                    "t.name", NULL, false};
+                                    "t.name", NULL, false, NULL};
 
 static const model_col_t pvm_cols[] = {
     {"id", COL_INT, 0, false, true},
@@ -88,7 +88,7 @@ static const model_rel_t pvm_rels[] = {
     {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 const model_t model_ab_permission_view = {"ab_permission_view", "id", "ab_permission_view_id_seq", "PermissionView", pvm_cols,
-                              pvm_rels, "t.id::text", NULL, false};
+                              pvm_rels, "t.id::text", NULL, false, NULL};
 
 static const model_col_t register_user_cols[] = {
     {"id", COL_INT, 0, false, true},
@@ -102,5 +102,5 @@ static const model_col_t register_user_cols[] = {
     {NULL, 0, 0, false, false},
 };
 const model_t model_ab_register_user = {"ab_register_user", "id", "ab_register_user_id_seq", "RegisterUser",
-                                        register_user_cols, NULL, "t.username", NULL, false};
+                                        register_user_cols, NULL, "t.username", NULL, false, NULL};
 

@@ -74,7 +74,12 @@ static const model_rel_t saved_query_rels[] = {
     {"database", REL_MANY_TO_ONE, &model_database_ref, "db_id", NULL, NULL, NULL, NULL},
     {"user", REL_MANY_TO_ONE, &model_ab_user, "user_id", NULL, NULL, NULL, NULL},
     MODEL_AUDIT_RELATIONS(model_ab_user),
+    {"tags", REL_MANY_TO_MANY, &model_tag, NULL, "tagged_object", "object_id", "tag_id", NULL},
     {NULL, 0, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+static const model_link_filter_t saved_query_link_filters[] = {
+    {"tags", " AND l.object_type = 'query'"},
+    {NULL, NULL},
 };
 /* The audit deltas plus the last-run delta and the parsed extra_json. */
 static const model_computed_t saved_query_computed[] = {
@@ -91,4 +96,5 @@ static const model_computed_t saved_query_computed[] = {
 const model_t model_saved_query = {
     .table = "saved_query", .pk = "id", .name = "SavedQuery", .cols = saved_query_cols, .rels = saved_query_rels,
     .str_sql = "coalesce(t.label, '')", .computed = saved_query_computed, .audit = true,
+    .link_filters = saved_query_link_filters,
 };

@@ -35,5 +35,8 @@ extern const route_table_t sqllab_state_routes; /* sqllab_state.c: /api/v1/sqlla
 extern const route_table_t query_routes; /* query.c: /api/v1/query/updated_since */
 extern const route_table_t tagview_routes; /* tagview.c: /tagview/tags/ */
 extern const route_table_t dashboard_extra_routes; /* dashboard_extra_routes.c: dashboard charts/tabs/embedded/filters/colors/copy, screenshots */
+extern const route_table_t embedded_routes;
+extern const route_table_t report_routes; /* report.c: /api/v1/report custom endpoints */
+extern const route_table_t log_routes; /* log_activity.c: /api/v1/log/recent_activity/ */ /* embedded.c: embedded_dashboard, available_domains */
 
 #endif

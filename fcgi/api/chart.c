@@ -3,7 +3,7 @@
  * plus the create command's rules in chart_after_write), with the chart
  * custom filters of rest-api.md §1.12 and the ChartFilter access rule of
  * §1.13. GET/PUT/DELETE of one chart, bulk delete and favorites are custom
- * routes (chart_routes.c); tags are not modelled (models_chart.c). */
+ * routes (chart_routes.c). */
 #include "fcgi/api/chart.h"
 
 #include <string.h>
@@ -13,6 +13,7 @@
 #include "fcgi/api/api.h"
 #include "fcgi/api/common_filters.h"
 #include "fcgi/api/related_users.h"
+#include "fcgi/api/tag_filters.h"
 #include "fcgi/app.h"
 #include "persistence/models.h"
 
@@ -86,6 +87,8 @@ static const custom_filter_t filters[] = {
     {"chart_all_text", "All Text", "slice_name", all_text},
     {"chart_has_created_by", "Has created by", "created_by", filter_has_created_by},
     {"chart_created_by_me", "Created by me", "created_by", filter_created_by_me},
+    {"chart_tags", "Is tagged", "tags", tag_filter_chart_name},
+    {"chart_tag_id", "Is tagged", "tags", tag_filter_chart_id},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -99,11 +102,11 @@ static const char *const list_columns[] = {
     "description", "description_markeddown", "edit_url", "form_data", "id", "last_saved_at", "last_saved_by.id",
     "last_saved_by.first_name", "last_saved_by.last_name", "owners.first_name", "owners.id", "owners.last_name",
     "dashboards.id", "dashboards.dashboard_title", "params", "slice_name", "slice_url", "table.default_endpoint",
-    "table.table_name", "thumbnail_url", "url", "viz_type", "uuid", NULL};
+    "table.table_name", "thumbnail_url", "url", "viz_type", "tags.id", "tags.name", "tags.type", "uuid", NULL};
 static const char *const write_columns[] = {"slice_name", NULL};
 static const char *const search_columns[] = {"created_by", "changed_by", "last_saved_at", "last_saved_by",
                                              "datasource_id", "datasource_name", "datasource_type", "description",
-                                             "id", "uuid", "owners", "dashboards", "slice_name", "viz_type", NULL};
+                                             "id", "uuid", "owners", "dashboards", "slice_name", "viz_type", "tags", NULL};
 static const char *const order_columns[] = {"changed_by.first_name", "changed_on_delta_humanized", "datasource_id",
                                             "datasource_name", "last_saved_at", "last_saved_by.id",
                                             "last_saved_by.first_name", "last_saved_by.last_name", "slice_name",

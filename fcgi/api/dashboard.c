@@ -10,6 +10,7 @@
 #include "fcgi/api/api.h"
 #include "fcgi/api/common_filters.h"
 #include "fcgi/api/related_users.h"
+#include "fcgi/api/tag_filters.h"
 #include "fcgi/app.h"
 #include "lib/json.h"
 #include "persistence/models.h"
@@ -104,12 +105,12 @@ static const char *const list_columns[] = {
     "changed_by.first_name", "changed_by.last_name", "changed_by.id", "changed_by_name", "changed_on_utc",
     "changed_on_delta_humanized", "created_on_delta_humanized", "created_by.first_name", "created_by.id",
     "created_by.last_name", "dashboard_title", "owners.id", "owners.first_name", "owners.last_name", "roles.id",
-    "roles.name", "is_managed_externally", "tags", NULL};
+    "roles.name", "is_managed_externally", "tags.id", "tags.name", "tags.type", NULL};
 static const char *const write_columns[] = {"certified_by", "certification_details", "dashboard_title", "slug",
                                             "owners", "roles", "position_json", "css", "theme_id", "json_metadata",
                                             "published", NULL};
 static const char *const search_columns[] = {"created_by", "changed_by", "dashboard_title", "id", "uuid", "owners",
-                                             "published", "roles", "slug", NULL};
+                                             "published", "roles", "slug", "tags", NULL};
 static const char *const order_columns[] = {"changed_by.first_name", "changed_on_delta_humanized",
                                             "created_by.first_name", "dashboard_title", "published", "changed_on",
                                             NULL};
@@ -120,6 +121,8 @@ static const custom_filter_t filters[] = {
     {"dashboard_is_certified", "Is certified", "id", is_certified},
     {"dashboard_created_by_me", "Created by me", "created_by", filter_created_by_me},
     {"dashboard_has_created_by", "Has created by", "created_by", filter_has_created_by},
+    {"dashboard_tag_id", "Is tagged", "tags", tag_filter_dashboard_id},
+    {"dashboard_tags", "Is tagged", "tags", tag_filter_dashboard_name},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -72,7 +72,7 @@ static const char *const item_columns[] = {
     "id", "slug", "url", "dashboard_title", "thumbnail_url", "published", "css", "json_metadata", "position_json",
     "certified_by", "certification_details", "changed_by_name", "changed_by.id", "changed_by.first_name",
     "changed_by.last_name", "changed_on", "created_by.id", "created_by.first_name", "created_by.last_name",
-    "owners.id", "owners.first_name", "owners.last_name", "roles.id", "roles.name", "tags",
+    "owners.id", "owners.first_name", "owners.last_name", "roles.id", "roles.name", "tags.id", "tags.name", "tags.type",
     "changed_on_delta_humanized", "created_on_delta_humanized", "is_managed_externally", "uuid", NULL};
 
 /* charts: slice names; theme: {id, theme_name, json_data} or null. */

@@ -61,15 +61,9 @@ const resource_t query_resource = {
 
 /* GET /api/v1/query/updated_since?q=(last_updated_ms:...) */
 static void get_updated_since(request_t *req) {
-    json_t *q = rison_arg(req);
-    if (!q) return;
-    const json_t *ms = json_is_object(q) ? json_object_get(q, "last_updated_ms") : NULL;
-    const char *bad = !json_is_object(q) ? "object" : ms && !json_is_number(ms) ? "number" : NULL;
-    if (bad) {
-        error_fab(req, 400, arena_sprintf(req->arena, "Not a valid rison schema %s is not of type '%s'",
-                                          py_repr(req, json_is_object(q) ? ms : q), bad));
-        return;
-    }
+    json_t *q = rison_object_arg(req);
+    if (!q || !rison_check_type(req, q, "last_updated_ms", JSON_REAL)) return;
+    const json_t *ms = json_object_get(q, "last_updated_ms");
     double since = ms ? json_number_value(ms) : 0;
     if (since < -62135596800000.0 || since > 253402300799999.0) { /* datetime.utcfromtimestamp's range */
         error_fab(req, 500, "year is out of range");

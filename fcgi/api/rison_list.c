@@ -117,3 +117,30 @@ json_t *rison_list_arg(request_t *req, json_type item_type) {
     }
     return v;
 }
+
+json_t *rison_object_arg(request_t *req) {
+    json_t *v = rison_arg(req);
+    if (v && !json_is_object(v)) {
+        error_fab(req, 400,
+                  arena_sprintf(req->arena, "Not a valid rison schema %s is not of type 'object'", py_repr(req, v)));
+        return NULL;
+    }
+    return v;
+}
+
+bool rison_check_type(request_t *req, const json_t *obj, const char *key, json_type type) {
+    static const struct {
+        json_type type;
+        const char *name;
+    } names[] = {{JSON_REAL, "number"}, {JSON_TRUE, "boolean"}, {JSON_STRING, "string"},
+                 {JSON_ARRAY, "array"}, {JSON_INTEGER, "integer"}, {JSON_OBJECT, "object"}};
+    const json_t *v = json_object_get(obj, key);
+    if (!v) return true;
+    bool ok = type == JSON_REAL ? json_is_number(v) : type == JSON_TRUE ? json_is_boolean(v) : json_typeof(v) == type;
+    if (ok) return true;
+    const char *name = "?";
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].type == type) name = names[i].name;
+    error_fab(req, 400, arena_sprintf(req->arena, "Not a valid rison schema %s is not of type '%s'", py_repr(req, v), name));
+    return false;
+}

@@ -6,6 +6,7 @@
 #include "domain/user.h"
 #include "fcgi/api/api.h"
 #include "fcgi/api/related_users.h"
+#include "fcgi/api/tag_filters.h"
 #include "fcgi/model_rest.h"
 #include "persistence/models.h"
 
@@ -48,7 +49,7 @@ static const char *const list_columns[] = {"changed_on", "changed_on_delta_human
                                            "created_by.first_name", "created_by.id", "created_by.last_name",
                                            "database.database_name", "database.id", "db_id", "description", "extra",
                                            "id", "label", "last_run_delta_humanized", "rows", "catalog", "schema",
-                                           "sql", NULL};
+                                           "sql", "tags.id", "tags.name", "tags.type", NULL};
 static const char *const show_columns[] = {"changed_on", "changed_on_delta_humanized", "changed_by.first_name",
                                            "changed_by.id", "changed_by.last_name", "created_by.first_name",
                                            "created_by.id", "created_by.last_name", "database.database_name",
@@ -57,7 +58,7 @@ static const char *const show_columns[] = {"changed_on", "changed_on_delta_human
 static const char *const write_columns[] = {"db_id", "description", "label", "catalog", "schema", "sql",
                                             "template_parameters", "extra_json", NULL};
 static const char *const search_columns[] = {"id", "database", "label", "catalog", "schema", "created_by",
-                                             "changed_by", NULL};
+                                             "changed_by", "tags", NULL};
 static const char *const order_columns[] = {"catalog", "schema", "label", "description", "sql", "rows",
                                             "created_by.first_name", "database.database_name", "created_on",
                                             "changed_on_delta_humanized", "last_run_delta_humanized", NULL};
@@ -65,6 +66,8 @@ static const char *const distinct_columns[] = {"catalog", "schema", NULL};
 
 static const custom_filter_t filters[] = {
     {"all_text", "All Text", "label", all_text},
+    {"saved_query_tags", "Is tagged", "tags", tag_filter_query_name},
+    {"saved_query_tag_id", "Is tagged", "tags", tag_filter_query_id},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -1,7 +1,10 @@
 /* /api/v1/tag: Superset's TagRestApi. Reads (list, item, _info, related)
  * run on the generic engine with the custom_tag filter; DELETE /<pk> and
  * DELETE /?q=!('name',...) are custom routes that, like the ORM, detach the
- * tag's tagged objects (tag_id set NULL) and drop its favorites first. */
+ * tag's tagged objects (tag_id set NULL) and drop its favorites first. The
+ * route table also carries the writes (tag_write.c) and the tagged-object
+ * and favorite endpoints (tag_objects.c). The API is not gated by
+ * TAGGING_SYSTEM, as in the reference. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +12,7 @@
 #include "fcgi/api/api.h"
 #include "fcgi/api/related_users.h"
 #include "fcgi/api/rison_list.h"
+#include "fcgi/api/tag.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
 #include "fcgi/model_rest.h"
@@ -114,5 +118,15 @@ static void tag_bulk_delete(request_t *req) {
 static const route_def_t routes[] = {
     {"DELETE", "/api/v1/tag/<pk>", tag_delete, GUARD("can_write", "Tag"), 0, NULL},
     {"DELETE", "/api/v1/tag/", tag_bulk_delete, GUARD("can_write", "Tag"), 0, NULL},
+    {"POST", "/api/v1/tag/", tag_post, GUARD("can_write", "Tag"), 0, NULL},
+    {"PUT", "/api/v1/tag/<pk>", tag_put, GUARD("can_write", "Tag"), 0, NULL},
+    {"POST", "/api/v1/tag/bulk_create", tag_bulk_create, GUARD("can_bulk_create", "Tag"), 0, NULL},
+    {"POST", "/api/v1/tag/<int:object_type>/<int:object_id>/", tag_add_objects, GUARD("can_write", "Tag"), 0, NULL},
+    {"DELETE", "/api/v1/tag/<int:object_type>/<int:object_id>/<tag>/", tag_delete_object, GUARD("can_write", "Tag"), 0,
+     NULL},
+    {"GET", "/api/v1/tag/get_objects/", tag_get_objects, GUARD("can_read", "Tag"), 0, NULL},
+    {"GET", "/api/v1/tag/favorite_status/", tag_favorite_status, GUARD("can_read", "Tag"), 0, NULL},
+    {"POST", "/api/v1/tag/<pk>/favorites/", tag_add_favorite, GUARD("can_read", "Tag"), 0, NULL},
+    {"DELETE", "/api/v1/tag/<pk>/favorites/", tag_remove_favorite, GUARD("can_read", "Tag"), 0, NULL},
 };
 const route_table_t tag_routes = {routes, sizeof routes / sizeof routes[0], NULL};
