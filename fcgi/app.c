@@ -34,6 +34,8 @@ static const route_table_t *const route_tables[] = {
     &theme_admin_routes,
     &tag_routes,
     &embedded_routes,
+    &explore_form_data_routes,
+    &filter_state_routes,
 };
 
 typedef struct retired {
