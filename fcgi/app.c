@@ -36,6 +36,7 @@ static const route_table_t *const route_tables[] = {
     &embedded_routes,
     &explore_form_data_routes,
     &filter_state_routes,
+    &explore_routes,
 };
 
 typedef struct retired {
