@@ -37,6 +37,7 @@ static const route_table_t *const route_tables[] = {
     &explore_form_data_routes,
     &filter_state_routes,
     &explore_routes,
+    &dashboard_dataset_routes,
 };
 
 typedef struct retired {

@@ -33,5 +33,6 @@ extern const route_table_t embedded_routes; /* embedded.c: embedded_dashboard, a
 extern const route_table_t explore_form_data_routes; /* explore_form_data.c: /api/v1/explore/form_data */
 extern const route_table_t filter_state_routes; /* filter_state.c: /api/v1/dashboard/<pk>/filter_state */
 extern const route_table_t explore_routes; /* explore.c: GET /api/v1/explore/ */
+extern const route_table_t dashboard_dataset_routes; /* dashboard_datasets.c: /api/v1/dashboard/<id_or_slug>/datasets */
 
 #endif
