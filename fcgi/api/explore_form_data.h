@@ -28,6 +28,7 @@ typedef struct fd_params {
     bool has_chart;
     const char *tab_id;          /* the raw query argument, NULL when absent */
     const char *form_data;       /* JSON text */
+    const char *datasource_id_text; /* set when the id arrived as text (legacy redirect): stored as a string */
 } fd_params_t;
 
 /* Stores p and answers the key (the tab's previous one when tab_id is set). */
@@ -38,5 +39,11 @@ fd_status_t fd_update(request_t *req, const fd_params_t *p, const char *key, con
 /* The form_data text under key (refreshing its expiry when configured). */
 fd_status_t fd_get(request_t *req, const char *key, const char **form_data, explore_access_t *access);
 fd_status_t fd_delete(request_t *req, const char *key, const char *tab_id, explore_access_t *access);
+
+/* Superset.get_redirect_url for GET /superset/explore/...: the relative
+ * /explore/... URL, with a form_data argument that names a datasource moved
+ * into the cache and replaced by form_data_key. NULL when the form data
+ * cannot be stored (invalid JSON, no access): the view fails with 500. */
+const char *fd_legacy_redirect_url(request_t *req);
 
 #endif
