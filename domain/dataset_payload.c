@@ -436,3 +436,87 @@ json_t *dataset_payload(pg_pool_t *pg, arena_t *a, const config_t *cfg, int64_t 
     json_object_set_new(d, "owners", owners);
     return d;
 }
+
+/* ---- SQL Lab query datasources ---- */
+
+/* TableColumn.data of a transient column built from a result column. */
+static json_t *query_column(const json_t *col) {
+    const char *name = json_string_value(json_object_get(col, "column_name"));
+    const json_t *type = json_object_get(col, "type");
+    bool dttm = json_is_true(json_object_get(col, "is_dttm"));
+    int generic = dttm ? GT_TEMPORAL : dataset_generic_type(json_string_value(type));
+    json_t *c = json_object();
+    json_object_set_new(c, "advanced_data_type", json_null());
+    json_object_set_new(c, "certification_details", json_null());
+    json_object_set_new(c, "certified_by", json_null());
+    json_object_set_new(c, "column_name", name ? json_string(name) : json_null());
+    json_object_set_new(c, "description", json_null());
+    json_object_set_new(c, "expression", json_null());
+    json_object_set_new(c, "filterable", json_true());
+    json_object_set_new(c, "groupby", json_true());
+    json_object_set_new(c, "id", json_null());
+    json_object_set_new(c, "uuid", json_null());
+    json_object_set_new(c, "is_certified", json_false());
+    json_object_set_new(c, "is_dttm", json_boolean(dttm));
+    json_object_set_new(c, "python_date_format", json_null());
+    json_object_set(c, "type", type ? (json_t *)type : json_null());
+    json_object_set_new(c, "type_generic", generic < 0 ? json_null() : json_integer(generic));
+    json_object_set_new(c, "verbose_name", json_null());
+    json_object_set_new(c, "warning_markdown", json_null());
+    return c;
+}
+
+json_t *query_datasource_payload(pg_pool_t *pg, arena_t *a, const config_t *cfg, int64_t id, bool *found,
+                                 pg_error_t *err) {
+    *found = true;
+    const model_computed_t *backend_sql = model_computed(&model_database, "backend");
+    const char *p[] = {id_text(a, id)};
+    pg_result_t *r = pg_query(pg, a, err,
+                              arena_sprintf(a,
+                                            "SELECT q.id, q.tab_name, q.sql, q.catalog, q.schema, q.database_id,"
+                                            " q.extra_json, (SELECT %s FROM dbs t WHERE t.id = q.database_id)"
+                                            " FROM query q WHERE q.id = $1::int",
+                                            backend_sql ? backend_sql->sql : "NULL"),
+                              1, p);
+    if (!r) return NULL;
+    if (!pg_nrows(r)) {
+        *found = false;
+        return NULL;
+    }
+    json_t *extra = pg_get(r, 0, 6) ? json_loads(pg_get(r, 0, 6), 0, NULL) : NULL;
+    json_t *columns = json_array();
+    size_t i;
+    json_t *col;
+    json_array_foreach(json_object_get(extra, "columns"), i, col) json_array_append_new(columns, query_column(col));
+    json_decref(extra);
+    const char *backend = pg_get(r, 0, 7);
+    json_t *d = json_object();
+    json_object_set_new(d, "time_grain_sqla", time_grains(cfg, backend));
+    json_object_set_new(d, "filter_select", json_true());
+    json_object_set_new(d, "name", text_or_null(r, 0, 1));
+    json_object_set_new(d, "order_by_choices", json_array());
+    size_t n = json_array_size(columns);
+    for (i = 0; i < n; i++) {
+        const char *name = json_string_value(json_object_get(json_array_get(columns, i), "column_name"));
+        for (int asc = 1; asc >= 0; asc--) {
+            json_t *pair = json_pack("[sb]", name ? name : "", asc);
+            char *key = json_dump_arena(a, pair, JSON_PY_DEFAULT, NULL);
+            json_decref(pair);
+            json_array_append_new(json_object_get(d, "order_by_choices"),
+                                  json_pack("[ss]", key ? key : "",
+                                            arena_sprintf(a, "%s %s", name ? name : "", asc ? "[asc]" : "[desc]")));
+        }
+    }
+    json_object_set_new(d, "columns", columns);
+    json_object_set_new(d, "metrics", json_array());
+    json_object_set_new(d, "id", json_integer(pg_get_int(r, 0, 0, 0)));
+    json_object_set_new(d, "type", json_string("query"));
+    json_object_set_new(d, "sql", text_or_null(r, 0, 2));
+    json_object_set_new(d, "owners", json_array());
+    json_object_set_new(d, "database", json_pack("{s:I,s:o}", "id", (json_int_t)pg_get_int(r, 0, 5, 0), "backend",
+                                                 text_or_null(r, 0, 7)));
+    json_object_set_new(d, "catalog", text_or_null(r, 0, 3));
+    json_object_set_new(d, "schema", text_or_null(r, 0, 4));
+    json_object_set_new(d, "verbose_map", json_object());
+    return d;
+}

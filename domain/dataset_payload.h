@@ -19,6 +19,12 @@
  * *found false when there is no such dataset, else a database error. */
 json_t *dataset_payload(pg_pool_t *pg, arena_t *a, const config_t *cfg, int64_t id, bool *found, pg_error_t *err);
 
+/* The payload of SQL Lab query id as a datasource (Query.data): its result
+ * columns from extra_json, tab name, SQL, catalog, schema and database
+ * {id, backend}. Same ownership and NULL rules as dataset_payload. */
+json_t *query_datasource_payload(pg_pool_t *pg, arena_t *a, const config_t *cfg, int64_t id, bool *found,
+                                 pg_error_t *err);
+
 /* TableColumn.type_generic for a native type with the base engine spec's
  * mappings: 0 numeric, 1 string, 2 temporal, 3 boolean, -1 unknown. */
 int dataset_generic_type(const char *native_type);

@@ -4,12 +4,13 @@
  * form_data_key, a saved chart or a bare datasource, merged like
  * GetExploreCommand does (chart params under the request's form data,
  * legacy filters turned adhoc, extra filters and URL parameters merged).
- * Only datasets ("table") can be explored; other datasource kinds answer
- * 500 with a message saying so. */
+ * Datasets ("table") and SQL Lab queries ("query") can be explored; other
+ * datasource kinds fail with 500 as they do in the reference. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/chart_payload.h"
 #include "domain/dataset_payload.h"
@@ -22,6 +23,7 @@
 #include "fcgi/formdata.h"
 #include "lib/hashids.h"
 #include "lib/json.h"
+#include "lib/strbuf.h"
 #include "persistence/key_value.h"
 
 #define PERMALINK_MIN_LENGTH 11
@@ -256,6 +258,49 @@ static json_t *placeholder_dataset(const char *type) {
                      "[Missing Dataset]", "columns", "metrics", "database", "id", 0, "backend", "");
 }
 
+/* Query.name: "sqllab_<tab name as a word>_<local time, compact ISO>". */
+static const char *query_name(request_t *req, const char *tab) {
+    strbuf_t sb;
+    strbuf_init_arena(&sb, req->arena, 64);
+    strbuf_puts(&sb, "sqllab_");
+    if (!tab || !*tab) strbuf_puts(&sb, "notab");
+    for (const char *p = tab ? tab : ""; *p; p++) {
+        unsigned char ch = (unsigned char)(*p == ' ' ? '_' : tolower((unsigned char)*p));
+        if (isalnum(ch) || ch == '_' || ch >= 0x80) strbuf_putc(&sb, (char)ch);
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    char ts[32];
+    strftime(ts, sizeof ts, "_%Y%m%dT%H%M%S", &tm);
+    strbuf_puts(&sb, ts);
+    return sb.data;
+}
+
+/* DatasourceDAO.get_datasource then .data: datasets and SQL Lab queries;
+ * a missing one (or a "dataset" one, whose table Liteset does not fill)
+ * leaves *payload NULL. False when answered (unsupported type: the
+ * reference fails with 500). */
+static bool load_datasource(request_t *req, int64_t id, const char *type, json_t **payload) {
+    *payload = NULL;
+    bool is_table = type && !strcmp(type, "table"), is_query = type && !strcmp(type, "query");
+    if (type && !strcmp(type, "dataset")) return true;
+    if (!is_table && !is_query) {
+        fatal(req);
+        return false;
+    }
+    bool found;
+    pg_error_t err;
+    pg_pool_t *pg = app_pg(req->app);
+    *payload = is_table ? dataset_payload(pg, req->arena, app_config(req->app), id, &found, &err)
+                        : query_datasource_payload(pg, req->arena, app_config(req->app), id, &found, &err);
+    if (!*payload && found) {
+        fatal(req);
+        return false;
+    }
+    return true;
+}
+
 /* Everything after the initial form data is known; fd is consumed. */
 static void answer(request_t *req, json_t *fd, const char *message, int64_t slice_arg, bool has_slice_arg,
                    bool has_ds_param, int64_t ds_param, const char *type_param) {
@@ -277,27 +322,19 @@ static void answer(request_t *req, json_t *fd, const char *message, int64_t slic
         return;
     }
     json_t *dataset = NULL;
-    if (has_id) {
-        if (!ds_type || strcmp(ds_type, "table")) {
-            chart_payload_clear(&chart);
-            error_fab(req, 500, "Only datasets (datasource type \"table\") can be explored in Liteset");
-            return;
-        }
-        bool found;
-        pg_error_t err;
-        dataset = dataset_payload(app_pg(req->app), req->arena, app_config(req->app), ds_id, &found, &err);
-        if (!dataset && found) {
-            chart_payload_clear(&chart);
-            fatal(req);
-            return;
-        }
+    if (has_id && !load_datasource(req, ds_id, ds_type, &dataset)) {
+        chart_payload_clear(&chart);
+        return;
     }
     if (dataset) {
         json_arena_own(req->arena, dataset);
-        explore_access_t r = explore_check_access(req, ds_id, "table", 0);
+        bool is_query = !strcmp(ds_type, "query");
+        explore_access_t r = explore_check_access(req, ds_id, is_query ? "query" : "table", 0);
         if (r != EXPLORE_OK) {
             chart_payload_clear(&chart);
-            if (r == EXPLORE_DATASET_DENIED) datasource_denied(req, ds_id, json_get_str(dataset, "name", ""));
+            if (r == EXPLORE_DATASET_DENIED || r == EXPLORE_QUERY_DENIED)
+                datasource_denied(req, ds_id, is_query ? query_name(req, json_get_str(dataset, "name", NULL))
+                                                       : json_get_str(dataset, "name", ""));
             else fatal(req);
             return;
         }

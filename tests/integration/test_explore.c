@@ -409,3 +409,48 @@ Test(explore, legacy_redirect_caches_form_data) {
     http_free(r);
     free(cookie);
 }
+
+Test(explore, query_datasource) {
+    fixture();
+    long long db = atoll(rest_sql("SELECT id FROM dbs WHERE database_name = 'ex_db'"));
+    char sql[768];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO query (client_id, database_id, tab_name, sql, schema, extra_json, changed_on)"
+             " SELECT 'exq1', %lld, 'My Tab', 'SELECT 1', 'public', '{\"columns\": [{\"column_name\": \"n\","
+             " \"type\": \"INT\", \"is_dttm\": false}, {\"column_name\": \"t\", \"type\": \"TIMESTAMP\","
+             " \"is_dttm\": true}]}', LOCALTIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM query WHERE client_id = 'exq1')",
+             db);
+    rest_sql(sql);
+    long long q = atoll(rest_sql("SELECT id FROM query WHERE client_id = 'exq1'"));
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    char path[128], want[512];
+    snprintf(path, sizeof path, "/api/v1/explore/?datasource_id=%lld&datasource_type=query", q);
+    json_t *j = get(&admin, path, 200);
+    json_t *d = at(j, "result.dataset");
+    snprintf(want, sizeof want, "{\"backend\":\"postgresql\",\"id\":%lld,\"parameters\":{}}", db);
+    cr_assert_str_eq(dump(at(d, "database")), want);
+    cr_assert_str_eq(str(d, "name"), "My Tab");
+    cr_assert_str_eq(str(d, "type"), "query");
+    cr_assert_eq(json_array_size(at(d, "columns")), 2);
+    cr_assert_eq(json_integer_value(at(d, "columns.0.type_generic")), 0);
+    cr_assert_eq(json_integer_value(at(d, "columns.1.type_generic")), 2);
+    cr_assert_str_eq(dump(at(d, "order_by_choices.0")), "[\"[\\\"n\\\", true]\",\"n [asc]\"]");
+    cr_assert_eq(json_object_size(d), 14, "%s", dump(d));
+    snprintf(want, sizeof want, "%lld__query", q);
+    cr_assert_str_eq(str(j, "result.form_data.datasource"), want);
+    json_decref(j);
+    /* other datasource kinds fail as in the reference */
+    json_decref(get(&admin, "/api/v1/explore/?datasource_id=1&datasource_type=saved_query", 500));
+    j = get(&admin, "/api/v1/explore/?datasource_id=1&datasource_type=dataset", 200);
+    cr_assert_str_eq(str(j, "result.dataset.name"), "[Missing Dataset]");
+    json_decref(j);
+    /* Gamma has no access to the query's database */
+    rest_create_user("Gamma", "ex_gamma4");
+    rest_session_t gamma;
+    rest_open(&gamma, "ex_gamma4", "ex_gamma4");
+    j = get(&gamma, path, 403);
+    cr_assert_str_eq(str(j, "error_type"), "DATASOURCE_SECURITY_ACCESS_ERROR");
+    cr_assert(strncmp(str(j, "extra.datasource_name"), "sqllab_my_tab_", 14) == 0, "%s", str(j, "extra.datasource_name"));
+    json_decref(j);
+}
