@@ -4,6 +4,7 @@
 #include "domain/dataset_payload.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,15 +33,22 @@ static const struct {
     {"^interval", GT_TEMPORAL},    {"^bool(ean)?", GT_BOOLEAN},
 };
 
+/* The mappings compiled once per process (compiled patterns are only read
+ * afterwards; they live until exit). */
+static regex_t COMPILED[N(TYPE_MAPPINGS)];
+static bool COMPILED_OK[N(TYPE_MAPPINGS)];
+static pthread_once_t COMPILE_ONCE = PTHREAD_ONCE_INIT;
+
+static void compile_mappings(void) {
+    for (size_t i = 0; i < N(TYPE_MAPPINGS); i++)
+        COMPILED_OK[i] = !regcomp(&COMPILED[i], TYPE_MAPPINGS[i].pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+}
+
 int dataset_generic_type(const char *native_type) {
     if (!native_type || !*native_type) return -1;
-    for (size_t i = 0; i < N(TYPE_MAPPINGS); i++) {
-        regex_t re;
-        if (regcomp(&re, TYPE_MAPPINGS[i].pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB)) continue;
-        int rc = regexec(&re, native_type, 0, NULL, 0);
-        regfree(&re);
-        if (!rc) return TYPE_MAPPINGS[i].generic;
-    }
+    pthread_once(&COMPILE_ONCE, compile_mappings);
+    for (size_t i = 0; i < N(TYPE_MAPPINGS); i++)
+        if (COMPILED_OK[i] && !regexec(&COMPILED[i], native_type, 0, NULL, 0)) return TYPE_MAPPINGS[i].generic;
     return -1;
 }
 
