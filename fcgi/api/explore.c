@@ -17,6 +17,7 @@
 #include "domain/form_data_merge.h"
 #include "fcgi/api/api.h"
 #include "fcgi/api/explore_access.h"
+#include "fcgi/api/explore_form.h"
 #include "fcgi/api/explore_form_data.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
@@ -144,23 +145,25 @@ static json_t *cached_form_data(request_t *req, const char *key) {
 
 static const char *const JS_KEYS[] = {"js_tooltip", "js_onclick_href", "js_data_mutator"};
 
-/* Merges the form_data argument, drops JavaScript controls and lays the
- * result over the chart's params. *chart is filled when a chart is found.
- * False when answered. */
-static bool resolve_form_data(request_t *req, json_t **fd, int64_t slice_arg, bool has_slice_arg, chart_payload_t *chart,
-                              bool *has_chart) {
-    *has_chart = false;
-    const char *arg = req_query_arg(req, "form_data");
-    if (arg && *arg) {
-        json_t *extra = json_loads(arg, JSON_DECODE_ANY, NULL);
-        if (!json_is_object(extra)) {
-            json_decref(extra);
-            error_fab(req, 400, "Expecting value: line 1 column 1 (char 0)");
-            return false;
-        }
-        json_object_update(*fd, extra);
+/* form_data.update(json.loads(text)); false when answered. */
+static bool merge_form_data_text(request_t *req, json_t *fd, const char *text) {
+    if (!text || !*text) return true;
+    json_t *extra = json_loads(text, JSON_DECODE_ANY, NULL);
+    if (!json_is_object(extra)) {
         json_decref(extra);
+        error_fab(req, 400, "Expecting value: line 1 column 1 (char 0)");
+        return false;
     }
+    json_object_update(fd, extra);
+    json_decref(extra);
+    return true;
+}
+
+bool explore_resolve_form_data(request_t *req, json_t **fd, int64_t slice_arg, bool has_slice_arg, bool form_body,
+                               chart_payload_t *chart, bool *has_chart) {
+    *has_chart = false;
+    if (form_body && !merge_form_data_text(req, *fd, form_value(req, "form_data"))) return false;
+    if (!merge_form_data_text(req, *fd, req_query_arg(req, "form_data"))) return false;
     if (!config_feature(app_config(req->app), "ENABLE_JAVASCRIPT_CONTROLS"))
         for (size_t i = 0; i < sizeof JS_KEYS / sizeof JS_KEYS[0]; i++) json_object_del(*fd, JS_KEYS[i]);
     const json_t *sid = json_object_get(*fd, "slice_id");
@@ -185,10 +188,8 @@ static bool resolve_form_data(request_t *req, json_t **fd, int64_t slice_arg, bo
     return true;
 }
 
-/* get_datasource_info: the datasource id (has_id false for None) and type.
- * False when answered (the ValueErrors the API turns into 400). */
-static bool datasource_info(request_t *req, const json_t *fd, bool has_param_id, int64_t param_id,
-                            const char *param_type, bool *has_id, int64_t *id, const char **type) {
+bool explore_datasource_info(request_t *req, const json_t *fd, bool has_param_id, int64_t param_id,
+                             const char *param_type, bool *has_id, int64_t *id, const char **type) {
     const json_t *ds = json_object_get(fd, "datasource");
     const char *text = json_is_string(ds) ? json_string_value(ds) : "";
     if (ds && !json_is_string(ds)) {
@@ -309,7 +310,7 @@ static void answer(request_t *req, json_t *fd, const char *message, int64_t slic
     json_arena_own(req->arena, fd);
     json_t *form = fd;
     json_incref(form);
-    if (!resolve_form_data(req, &form, slice_arg, has_slice_arg, &chart, &has_chart)) {
+    if (!explore_resolve_form_data(req, &form, slice_arg, has_slice_arg, false, &chart, &has_chart)) {
         json_decref(form);
         return;
     }
@@ -317,7 +318,7 @@ static void answer(request_t *req, json_t *fd, const char *message, int64_t slic
     bool has_id;
     int64_t ds_id = 0;
     const char *ds_type;
-    if (!datasource_info(req, form, has_ds_param, ds_param, type_param, &has_id, &ds_id, &ds_type)) {
+    if (!explore_datasource_info(req, form, has_ds_param, ds_param, type_param, &has_id, &ds_id, &ds_type)) {
         chart_payload_clear(&chart);
         return;
     }

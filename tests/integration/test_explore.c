@@ -351,17 +351,25 @@ Test(explore, dashboard_datasets) {
     rest_sql("UPDATE dashboards SET published = true WHERE slug = 'ex-dash'");
 }
 
-/* A signed session cookie logging admin in, as Flask-Login writes it. */
-static char *admin_cookie(void) {
+#define SECRET "reference-secret-key-change-me"
+#define RAW_CSRF "0123456789abcdef0123456789abcdef01234567"
+
+/* A signed session cookie logging the user in, as Flask-Login writes it,
+ * with a CSRF token; *csrf_header gets the matching X-CSRFToken header. */
+static char *user_cookie(const char *user_id, char **csrf_header) {
     arena_t *a = arena_new(4096);
-    json_t *s = json_pack("{s:s,s:b}", "_user_id", "1", "_fresh", 1);
-    char *c = session_cookie_encode(a, "reference-secret-key-change-me", s, (int64_t)time(NULL));
+    json_t *s = json_pack("{s:s,s:b,s:s}", "_user_id", user_id, "_fresh", 1, "csrf_token", RAW_CSRF);
+    char *c = session_cookie_encode(a, SECRET, s, (int64_t)time(NULL));
     json_decref(s);
     char *header = NULL;
     if (asprintf(&header, "Cookie: session=%s", c) < 0) header = NULL;
+    if (csrf_header && asprintf(csrf_header, "X-CSRFToken: %s", csrf_sign(a, SECRET, RAW_CSRF, (int64_t)time(NULL))) < 0)
+        *csrf_header = NULL;
     arena_free(a);
     return header;
 }
+
+static char *admin_cookie(void) { return user_cookie("1", NULL); }
 
 Test(explore, legacy_redirect_caches_form_data) {
     long long ds = fixture();
@@ -453,4 +461,90 @@ Test(explore, query_datasource) {
     cr_assert_str_eq(str(j, "error_type"), "DATASOURCE_SECURITY_ACCESS_ERROR");
     cr_assert(strncmp(str(j, "extra.datasource_name"), "sqllab_my_tab_", 14) == 0, "%s", str(j, "extra.datasource_name"));
     json_decref(j);
+}
+
+static http_response_t *legacy_post(const char *cookie, const char *csrf, const char *query, const char *body) {
+    const char *const headers[] = {cookie, csrf, "Content-Type: application/x-www-form-urlencoded", NULL};
+    char path[512];
+    snprintf(path, sizeof path, "/superset/explore/?%s", query);
+    return http_request("POST", path, headers, body, strlen(body));
+}
+
+Test(explore, legacy_post_save_actions) {
+    long long ds = fixture();
+    char *csrf = NULL;
+    char *cookie = user_cookie("1", &csrf);
+    char body[512], query[256];
+    /* form_data={"datasource":"<ds>__table","viz_type":"table","adhoc_filters":[{"isExtra":true}]} */
+    snprintf(body, sizeof body,
+             "form_data=%%7B%%22datasource%%22%%3A%%22%lld__table%%22%%2C%%22viz_type%%22%%3A%%22table%%22%%2C"
+             "%%22adhoc_filters%%22%%3A%%5B%%7B%%22isExtra%%22%%3Atrue%%7D%%5D%%7D",
+             ds);
+    http_response_t *r = legacy_post(cookie, csrf, "action=saveas&slice_name=Legacy%20saved&new_dashboard_name=Legacy%20dash",
+                                     body);
+    cr_assert_eq(r->status, 200, "%d %s", r->status, r->body);
+    json_t *j = json_loads(r->body, 0, NULL);
+    cr_assert_not_null(j, "%s", r->body);
+    /* json.dumps of the response dict, keys in the reference's order */
+    static const char prefix[] = "{\"can_add\": true, \"can_download\": true, \"form_data\": {";
+    cr_assert(strncmp(r->body, prefix, sizeof prefix - 1) == 0, "%s", r->body);
+    long long chart = json_integer_value(at(j, "slice.slice_id"));
+    cr_assert_gt(chart, 0);
+    cr_assert_str_eq(str(j, "slice.slice_name"), "Legacy saved");
+    cr_assert_eq(json_array_size(at(j, "form_data.adhoc_filters")), 0, "extra adhoc filters are dropped");
+    char want[128];
+    snprintf(want, sizeof want, "%lld__table", ds);
+    cr_assert_str_eq(str(j, "form_data.datasource"), want);
+    long long dash = json_integer_value(at(j, "dashboard_id"));
+    snprintf(want, sizeof want, "/superset/dashboard/%lld/", dash);
+    cr_assert_str_eq(str(j, "dashboard_url"), want);
+    json_decref(j);
+    http_free(r);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT s.params || '|' || u.user_id || '|' || ds.dashboard_id FROM slices s JOIN slice_user u ON"
+             " u.slice_id = s.id JOIN dashboard_slices ds ON ds.slice_id = s.id WHERE s.id = %lld",
+             chart);
+    char expect[512];
+    snprintf(expect, sizeof expect,
+             "{\n  \"adhoc_filters\": [],\n  \"datasource\": \"%lld__table\",\n  \"viz_type\": \"table\"\n}|1|%lld",
+             ds, dash);
+    cr_assert_str_eq(rest_sql(sql), expect);
+
+    /* overwrite the chart it names */
+    snprintf(body, sizeof body,
+             "form_data=%%7B%%22datasource%%22%%3A%%22%lld__table%%22%%2C%%22viz_type%%22%%3A%%22pie%%22%%2C"
+             "%%22slice_id%%22%%3A%lld%%7D",
+             ds, chart);
+    snprintf(query, sizeof query, "action=overwrite&slice_name=Renamed&goto_dash=true&save_to_dashboard_id=%lld", dash);
+    r = legacy_post(cookie, csrf, query, body);
+    cr_assert_eq(r->status, 200, "%d %s", r->status, r->body);
+    j = json_loads(r->body, 0, NULL);
+    cr_assert_str_eq(str(j, "slice.slice_name"), "Renamed");
+    cr_assert_str_eq(str(j, "form_data.viz_type"), "pie");
+    snprintf(want, sizeof want, "/superset/dashboard/%lld/", dash);
+    cr_assert_str_eq(str(j, "dashboard"), want);
+    json_decref(j);
+    http_free(r);
+
+    /* Gamma may not overwrite a chart it does not own */
+    rest_create_user("Gamma", "ex_gamma5");
+    long long gid = atoll(rest_sql("SELECT id FROM ab_user WHERE username = 'ex_gamma5'"));
+    char gidtext[32];
+    snprintf(gidtext, sizeof gidtext, "%lld", gid);
+    char *gcsrf = NULL;
+    char *gcookie = user_cookie(gidtext, &gcsrf);
+    snprintf(query, sizeof query, "action=overwrite&slice_name=x");
+    r = legacy_post(gcookie, gcsrf, query, body);
+    cr_assert_eq(r->status, 403, "%d %s", r->status, r->body);
+    cr_assert_str_eq(r->body, "{\"error\": \"You don't have the rights to alter this chart\"}");
+    http_free(r);
+    /* without an action the page is not served */
+    r = legacy_post(cookie, csrf, "x=1", body);
+    cr_assert_eq(r->status, 404);
+    http_free(r);
+    free(gcookie);
+    free(gcsrf);
+    free(cookie);
+    free(csrf);
 }
