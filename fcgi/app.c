@@ -41,6 +41,10 @@ static const route_table_t *const route_tables[] = {
     &dashboard_extra_routes,
     &log_routes,
     &report_routes,
+    &explore_form_data_routes,
+    &filter_state_routes,
+    &explore_routes,
+    &dashboard_dataset_routes,
 };
 
 typedef struct retired {

@@ -51,6 +51,56 @@ const char *kv_get_by_id(pg_pool_t *pg, arena_t *a, const char *resource, int64_
     return pg_get(r, 0, 0);
 }
 
+static const char *timeout_param(arena_t *a, int64_t timeout) {
+    return timeout > 0 ? arena_sprintf(a, "%lld", (long long)timeout) : NULL;
+}
+
+bool kv_upsert_uuid_expiring(pg_pool_t *pg, arena_t *a, const char *resource, const char *value, const char *uuid,
+                             int64_t user_id, int64_t timeout, pg_error_t *err) {
+    const char *p[] = {resource, value, uuid, user_param(a, user_id), timeout_param(a, timeout)};
+    pg_result_t *r = pg_query(pg, a, err,
+                              "UPDATE key_value SET value = convert_to($2, 'UTF8'),"
+                              " expires_on = LOCALTIMESTAMP + make_interval(secs => $5::bigint),"
+                              " changed_on = LOCALTIMESTAMP, changed_by_fk = $4::int"
+                              " WHERE id = (SELECT id FROM key_value WHERE resource = $1 AND uuid = $3::uuid"
+                              " ORDER BY id LIMIT 1) RETURNING id",
+                              5, p);
+    if (!r) return false;
+    if (pg_nrows(r)) return true;
+    r = pg_query(pg, a, err,
+                 "INSERT INTO key_value (resource, value, uuid, created_on, created_by_fk, expires_on)"
+                 " VALUES ($1, convert_to($2, 'UTF8'), $3::uuid, LOCALTIMESTAMP, $4::int,"
+                 " LOCALTIMESTAMP + make_interval(secs => $5::bigint))",
+                 5, p);
+    return r != NULL;
+}
+
+const char *kv_get_by_uuid(pg_pool_t *pg, arena_t *a, const char *resource, const char *uuid, bool *found,
+                           pg_error_t *err) {
+    const char *p[] = {resource, uuid};
+    *found = true;
+    pg_result_t *r = pg_query(pg, a, err,
+                              "SELECT convert_from(value, 'UTF8'), expires_on IS NOT NULL AND expires_on <= LOCALTIMESTAMP"
+                              " FROM key_value WHERE resource = $1 AND uuid = $2::uuid ORDER BY id LIMIT 1",
+                              2, p);
+    if (!r) return NULL;
+    if (!pg_nrows(r) || pg_get_bool(r, 0, 1, false)) {
+        *found = false;
+        return NULL;
+    }
+    return pg_get(r, 0, 0);
+}
+
+int kv_delete_uuid(pg_pool_t *pg, arena_t *a, const char *resource, const char *uuid, pg_error_t *err) {
+    const char *p[] = {resource, uuid};
+    pg_result_t *r = pg_query(pg, a, err,
+                              "DELETE FROM key_value WHERE id = (SELECT id FROM key_value WHERE resource = $1"
+                              " AND uuid = $2::uuid ORDER BY id LIMIT 1) RETURNING id",
+                              2, p);
+    if (!r) return -1;
+    return pg_nrows(r) ? 1 : 0;
+}
+
 /* The "app" entry's uuid: uuid3(UUID(md5("")), shared_key). */
 static const char *shared_uuid(arena_t *a, const char *shared_key) {
     unsigned char ns[16], u[16];

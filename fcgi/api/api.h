@@ -38,5 +38,9 @@ extern const route_table_t dashboard_extra_routes; /* dashboard_extra_routes.c: 
 extern const route_table_t embedded_routes;
 extern const route_table_t report_routes; /* report.c: /api/v1/report custom endpoints */
 extern const route_table_t log_routes; /* log_activity.c: /api/v1/log/recent_activity/ */ /* embedded.c: embedded_dashboard, available_domains */
+extern const route_table_t explore_form_data_routes; /* explore_form_data.c: /api/v1/explore/form_data */
+extern const route_table_t filter_state_routes; /* filter_state.c: /api/v1/dashboard/<pk>/filter_state */
+extern const route_table_t explore_routes; /* explore.c: GET /api/v1/explore/ */
+extern const route_table_t dashboard_dataset_routes; /* dashboard_datasets.c: /api/v1/dashboard/<id_or_slug>/datasets */
 
 #endif

@@ -45,12 +45,12 @@ static explore_access_t check_query(request_t *req, int64_t id) {
                               " WHERE q.id = $1::int",
                               1, p);
     if (!r) return EXPLORE_DB_ERROR;
-    if (!pg_nrows(r)) return EXPLORE_INVALID;
+    if (!pg_nrows(r)) return EXPLORE_QUERY_NOT_FOUND;
     security_t *s = app_security(req->app);
     const config_t *cfg = app_config(req->app);
     if (access_all_datasources(s, cfg, req->user)) return EXPLORE_OK;
     char *perm = perm_database(req->arena, pg_get(r, 0, 0), pg_get_int(r, 0, 1, 0));
-    return access_database(s, cfg, req->user, perm) ? EXPLORE_OK : EXPLORE_INVALID;
+    return access_database(s, cfg, req->user, perm) ? EXPLORE_OK : EXPLORE_QUERY_DENIED;
 }
 
 static explore_access_t check_chart(request_t *req, int64_t chart_id) {
@@ -72,11 +72,11 @@ static explore_access_t check_chart(request_t *req, int64_t chart_id) {
 
 explore_access_t explore_check_access(request_t *req, int64_t datasource_id, const char *datasource_type,
                                       int64_t chart_id) {
-    if (!datasource_id) return EXPLORE_INVALID;
+    if (!datasource_id) return EXPLORE_NO_DATASOURCE;
     explore_access_t r;
     if (!strcmp(datasource_type, "table")) r = check_dataset(req, datasource_id);
     else if (!strcmp(datasource_type, "query")) r = check_query(req, datasource_id);
-    else r = EXPLORE_INVALID;
+    else r = EXPLORE_TYPE_INVALID;
     if (r != EXPLORE_OK || !chart_id) return r;
     return check_chart(req, chart_id);
 }
@@ -92,6 +92,10 @@ void explore_access_error(request_t *req, explore_access_t r) {
         [EXPLORE_CHART_NOT_FOUND] = {404, "Chart not found."},
         [EXPLORE_CHART_DENIED] = {403, "You don't have access to this chart."},
         [EXPLORE_INVALID] = {500, "Fatal error"},
+        [EXPLORE_NO_DATASOURCE] = {500, "Fatal error"},
+        [EXPLORE_TYPE_INVALID] = {500, "Fatal error"},
+        [EXPLORE_QUERY_NOT_FOUND] = {500, "Fatal error"},
+        [EXPLORE_QUERY_DENIED] = {500, "Fatal error"},
         [EXPLORE_DB_ERROR] = {500, "Fatal error"},
     };
     error_fab(req, answers[r].status, answers[r].message);

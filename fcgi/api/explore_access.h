@@ -14,7 +14,11 @@ typedef enum {
     EXPLORE_DATASET_DENIED,    /* 403 "You don't have access to this dataset." */
     EXPLORE_CHART_NOT_FOUND,   /* 404 "Chart not found." */
     EXPLORE_CHART_DENIED,      /* 403 "You don't have access to this chart." */
-    EXPLORE_INVALID,           /* datasource id 0, unknown type, missing query, no query access */
+    EXPLORE_INVALID,           /* reserved for callers folding the four below */
+    EXPLORE_NO_DATASOURCE,     /* datasource id 0: "Datasource does not exist" */
+    EXPLORE_TYPE_INVALID,      /* not table/query: "Datasource type is invalid" */
+    EXPLORE_QUERY_NOT_FOUND,   /* "Query does not exist" */
+    EXPLORE_QUERY_DENIED,      /* raise_for_access(query) failed */
     EXPLORE_DB_ERROR,
 } explore_access_t;
 

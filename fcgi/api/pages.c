@@ -17,6 +17,8 @@
 #include "domain/page_lookup.h"
 #include "domain/registration.h"
 #include "domain/security.h"
+#include "fcgi/api/explore_form_data.h"
+#include "fcgi/api/explore_legacy.h"
 #include "fcgi/api/api.h"
 #include "fcgi/app.h"
 #include "fcgi/auth.h"
@@ -195,13 +197,17 @@ static void view_slice(request_t *req, page_ctx_t *ctx) {
     resp_redirect(req, 302, sb.data);
 }
 
-/* Legacy explore: GET moves to /explore/ keeping the query; the POST page
- * of 6.0.0 loads no JavaScript, so it is a 404 here. */
+/* Legacy explore: GET moves to /explore/ keeping the query (a form_data
+ * naming a datasource is cached and replaced by form_data_key); a POST
+ * with ?action=saveas|overwrite saves the chart (explore_legacy_save.c);
+ * the POST page of 6.0.0 loads no JavaScript, so it is a 404 here. */
 static void view_explore_legacy(request_t *req, page_ctx_t *ctx) {
-    if (strcmp(req->method, "GET")) { abort_status(req, ctx, 404); return; }
-    const char *rest = req->path + strlen("/superset");
-    const char *loc = *req->query ? arena_sprintf(req->arena, "%s%s?%s", req->script_root, rest, req->query)
-                                  : arena_sprintf(req->arena, "%s%s", req->script_root, rest);
+    if (strcmp(req->method, "GET")) {
+        if (!explore_legacy_post(req)) abort_status(req, ctx, 404);
+        return;
+    }
+    const char *loc = fd_legacy_redirect_url(req);
+    if (!loc) { abort_status(req, ctx, 500); return; }
     resp_redirect(req, 302, loc);
 }
 
