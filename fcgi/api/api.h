@@ -31,5 +31,6 @@ extern const route_table_t theme_admin_routes; /* theme_admin.c: system theme sw
 extern const route_table_t tag_routes; /* tag.c: /api/v1/tag writes */
 extern const route_table_t embedded_routes; /* embedded.c: embedded_dashboard, available_domains */
 extern const route_table_t dataset_routes; /* dataset_routes.c: /api/v1/dataset writes and extras */
+extern const route_table_t database_routes; /* database_info.c: /api/v1/database extras and target endpoints */
 
 #endif

@@ -130,6 +130,12 @@ int dataset_lookup(request_t *req, int64_t pk) {
 
 void dataset_sip40(request_t *req, int status, const char *error_type, const char *message, json_t *extra,
                    int issue_code, const char *issue_text) {
+    if (!issue_code) {
+        json_t *err = json_pack("{s:s,s:s,s:s,s:o}", "message", message, "error_type", error_type, "level", "error",
+                                "extra", extra ? extra : json_null());
+        resp_json(req, status, json_pack("{s:[o]}", "errors", err), JSON_ENSURE_ASCII);
+        return;
+    }
     if (!extra) extra = json_object();
     json_object_set_new(extra, "issue_codes",
                         json_pack("[{s:i,s:s}]", "code", issue_code, "message",

@@ -32,7 +32,8 @@ bool dataset_pvm_ensure(arena_t *a, pg_conn_t *c, const char *perm, const char *
 int dataset_lookup(request_t *req, int64_t pk);
 
 /* {"errors": [{message, error_type, level, extra}]} with Python json.dumps
- * spacing; extra (stolen, may be NULL) gets the issue code appended. */
+ * spacing; extra (stolen, may be NULL) gets the issue code appended, or is
+ * left as is (null when NULL) when issue_code is 0. */
 void dataset_sip40(request_t *req, int status, const char *error_type, const char *message, json_t *extra,
                    int issue_code, const char *issue_text);
 

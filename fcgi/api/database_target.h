@@ -1,0 +1,22 @@
+/* /api/v1/database endpoints that talk to the target database itself
+ * (database_target.c): schemas, catalogs, tables, table_metadata,
+ * select_star and test_connection. PostgreSQL databases only; others are
+ * answered with an error naming their engine. */
+#ifndef LITESET_FCGI_API_DATABASE_TARGET_H
+#define LITESET_FCGI_API_DATABASE_TARGET_H
+
+#include <stdint.h>
+
+#include "fcgi/request.h"
+
+/* DatabaseFilter visibility of database pk: 1, 0, or -1 (database error). */
+int database_visible(request_t *req, int64_t pk);
+
+void database_schemas(request_t *req);
+void database_catalogs(request_t *req);
+void database_tables(request_t *req);
+void database_table_metadata(request_t *req);
+void database_select_star(request_t *req);
+void database_test_connection(request_t *req);
+
+#endif
