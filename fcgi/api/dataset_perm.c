@@ -64,10 +64,11 @@ static bool rename_perm(arena_t *a, pg_conn_t *c, const char *ids, const char *o
     if (!r) return false;
     if (pg_get_int(r, 0, 0, 0) > 0) return true;
     if (!old || pg_get_int(r, 0, 1, 0) == 0) return dataset_pvm_ensure(a, c, "datasource_access", new_name, err);
+    const char *q[] = {new_name, ids};
     return pg_conn_query(c, a, err, "UPDATE ab_view_menu SET name = $1 WHERE name = $2", 2, p) &&
-           pg_conn_query(c, a, err, "UPDATE tables SET perm = $1 WHERE id = $3::int", 3, p) &&
+           pg_conn_query(c, a, err, "UPDATE tables SET perm = $1 WHERE id = $2::int", 2, q) &&
            pg_conn_query(c, a, err, "UPDATE slices SET perm = $1 WHERE datasource_type = 'table'"
-                                    " AND datasource_id = $3::int", 3, p);
+                                    " AND datasource_id = $2::int", 2, q);
 }
 
 /* _update_dataset_catalog_schema_perm */

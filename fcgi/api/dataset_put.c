@@ -17,6 +17,7 @@
 #include "fcgi/api/dataset_write.h"
 #include "fcgi/app.h"
 #include "lib/json.h"
+#include "lib/log.h"
 #include "persistence/models.h"
 
 /* One command validation error; a later one on the same field replaces
@@ -408,6 +409,7 @@ void dataset_put(request_t *req) {
         return;
     }
     if (!ok) {
+        log_warn("dataset %lld update failed: %s", (long long)pk, err.message ? err.message : "");
         if (err.status == PG_ERR_QUERY && !db_err) error_fab(req, 422, "Dataset could not be updated.");
         else error_fab(req, 500, "Fatal error");
         return;
