@@ -31,7 +31,7 @@ json_t *engine_pg_public_information(void) {
 
 json_t *engine_pg_available_entry(const config_t *cfg) {
     const json_t *pref = config_get(cfg, "PREFERRED_DATABASES");
-    bool preferred = false;
+    bool preferred = !pref; /* Superset's default list starts with PostgreSQL */
     size_t i;
     json_t *v;
     if (json_is_array(pref)) json_array_foreach((json_t *)pref, i, v) preferred = preferred ||

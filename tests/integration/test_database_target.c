@@ -1,0 +1,213 @@
+/* /api/v1/database endpoints that reach the target database, with the
+ * stack's own PostgreSQL registered as one: available engines, the
+ * connection payload, related objects, schemas / catalogs / tables,
+ * table_metadata, select_star and test_connection; access through the
+ * DatabaseFilter and bad input. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/integration/harness.h"
+#include "tests/integration/rest_client.h"
+
+static char uri[512];
+
+static long long setup(rest_session_t *admin) {
+    rest_sql("DROP SCHEMA IF EXISTS liteset_t CASCADE");
+    rest_sql("CREATE SCHEMA liteset_t");
+    rest_sql("CREATE TABLE liteset_t.parent (id integer PRIMARY KEY, name text)");
+    rest_sql("CREATE TABLE liteset_t.child (id bigint PRIMARY KEY, parent_id integer REFERENCES liteset_t.parent(id),"
+             " at timestamp with time zone)");
+    rest_sql("CREATE INDEX child_at ON liteset_t.child (at)");
+    rest_sql("CREATE VIEW liteset_t.v AS SELECT 1 AS one");
+    rest_sql("COMMENT ON TABLE liteset_t.child IS 'kids'");
+    rest_sql("DELETE FROM tables WHERE schema = 'liteset_t'");
+    rest_sql("DELETE FROM dbs WHERE database_name = 'liteset_t_db'");
+    snprintf(uri, sizeof uri, "postgresql://%s@/%s?host=%s&port=%s", harness_env("LITESET_TEST_PGUSER"),
+             harness_env("LITESET_TEST_DB"), harness_env("LITESET_TEST_PGHOST"), harness_env("LITESET_TEST_PGPORT"));
+    char body[1024];
+    snprintf(body, sizeof body, "{\"database_name\":\"liteset_t_db\",\"sqlalchemy_uri\":\"%s\","
+                                "\"encrypted_extra\":\"{\\\"key\\\": \\\"secret\\\"}\"}", uri);
+    int st;
+    json_t *j = rest_call(admin, "POST", "/api/v1/database/", body, &st);
+    cr_assert_eq(st, 201, "%d %s", st, json_dumps(j, 0));
+    long long id = json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    return id;
+}
+
+static json_t *get(rest_session_t *s, const char *fmt, long long id, int want) {
+    char path[512];
+    snprintf(path, sizeof path, fmt, id);
+    int st;
+    json_t *j = rest_call(s, "GET", path, NULL, &st);
+    cr_assert_eq(st, want, "%s: %d %s", path, st, json_dumps(j, 0));
+    return j;
+}
+
+static bool has_string(json_t *list, const char *s) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(list, i, x) if (json_is_string(x) && !strcmp(json_string_value(x), s)) return true;
+    return false;
+}
+
+Test(database_target, introspection_and_connection) {
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    long long db = setup(&admin);
+
+    json_t *j = get(&admin, "/api/v1/database/available/", 0, 200);
+    json_t *dbs = json_object_get(j, "databases");
+    cr_assert_eq(json_array_size(dbs), 1);
+    json_t *pg = json_array_get(dbs, 0);
+    cr_assert_str_eq(json_string_value(json_object_get(pg, "name")), "PostgreSQL");
+    cr_assert_str_eq(json_string_value(json_object_get(pg, "default_driver")), "psycopg2");
+    cr_assert(json_is_true(json_object_get(pg, "preferred")));
+    cr_assert_eq(json_array_size(json_object_get(json_object_get(pg, "parameters"), "required")), 4);
+    json_decref(j);
+
+    j = get(&admin, "/api/v1/database/%lld/connection", db, 200);
+    json_t *r = json_object_get(j, "result");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "backend")), "postgresql");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "driver")), "psycopg2");
+    cr_assert_str_eq(json_string_value(json_object_get(r, "masked_encrypted_extra")), "{\"key\": \"XXXXXXXXXX\"}");
+    json_t *params = json_object_get(r, "parameters");
+    cr_assert_str_eq(json_string_value(json_object_get(params, "database")), harness_env("LITESET_TEST_DB"));
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(params, "query"), "port")),
+                     harness_env("LITESET_TEST_PGPORT"));
+    cr_assert(json_is_false(json_object_get(params, "encryption")));
+    cr_assert(json_object_get(json_object_get(r, "parameters_schema"), "properties"));
+    json_decref(j);
+
+    j = get(&admin, "/api/v1/database/%lld/schemas/", db, 200);
+    cr_assert(has_string(json_object_get(j, "result"), "liteset_t"), "%s", json_dumps(j, 0));
+    cr_assert(has_string(json_object_get(j, "result"), "information_schema"));
+    json_decref(j);
+    j = get(&admin, "/api/v1/database/%lld/schemas/?q=(force:maybe)", db, 400);
+    json_decref(j);
+    j = get(&admin, "/api/v1/database/%lld/catalogs/", db, 200);
+    cr_assert(has_string(json_object_get(j, "result"), harness_env("LITESET_TEST_DB")));
+    json_decref(j);
+
+    j = get(&admin, "/api/v1/database/%lld/tables/?q=(schema_name:liteset_t)", db, 200);
+    cr_assert_eq(json_integer_value(json_object_get(j, "count")), 3, "%s", json_dumps(j, 0));
+    json_t *res = json_object_get(j, "result");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(res, 0), "value")), "child");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(res, 2), "type")), "view");
+    cr_assert_null(json_object_get(json_array_get(res, 2), "extra"));
+    cr_assert(json_is_null(json_object_get(json_array_get(res, 0), "extra")));
+    json_decref(j);
+    j = get(&admin, "/api/v1/database/%lld/tables/", db, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "message")),
+                     "Not a valid rison schema 'schema_name' is a required property");
+    json_decref(j);
+
+    j = get(&admin, "/api/v1/database/%lld/table_metadata/?name=child&schema=liteset_t", db, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "name")), "child");
+    cr_assert_str_eq(json_string_value(json_object_get(j, "comment")), "kids");
+    cr_assert_str_eq(json_string_value(json_object_get(j, "selectStar")), "SELECT\n  *\nFROM liteset_t.child\nLIMIT 100");
+    json_t *cols = json_object_get(j, "columns");
+    cr_assert_eq(json_array_size(cols), 3);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 0), "type")), "BIGINT");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(cols, 2), "type")), "TIMESTAMP WITH TIME ZONE");
+    json_t *fk = json_array_get(json_object_get(j, "foreignKeys"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(fk, "referred_table")), "parent");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(j, "primaryKey"),
+                                                                      "constrained_columns"), 0)), "id");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "indexes"), 0), "name")),
+                     "child_at");
+    json_decref(j);
+    j = get(&admin, "/api/v1/database/%lld/table_metadata/?name=nope&schema=liteset_t", db, 404);
+    json_decref(j);
+    j = get(&admin, "/api/v1/database/%lld/table_metadata/", db, 422);
+    json_decref(j);
+
+    j = get(&admin, "/api/v1/database/%lld/select_star/parent/liteset_t/", db, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "result")), "SELECT\n  *\nFROM liteset_t.parent\nLIMIT 100");
+    json_decref(j);
+    j = get(&admin, "/api/v1/database/%lld/select_star/missing/liteset_t/", db, 404);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "Table not found on the database");
+    json_decref(j);
+
+    j = get(&admin, "/api/v1/database/%lld/related_objects/", db, 200);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "sqllab_tab_states"), "count")), 0);
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "charts"), "count")), 0);
+    json_decref(j);
+
+    /* unknown database */
+    j = get(&admin, "/api/v1/database/%lld/schemas/", 99999999, 404);
+    json_decref(j);
+    j = get(&admin, "/api/v1/database/%lld/related_objects/", 99999999, 404);
+    json_decref(j);
+
+    /* another engine is refused with its name */
+    rest_sql("DELETE FROM dbs WHERE database_name = 'liteset_t_mysql'");
+    long long my = atoll(rest_sql("INSERT INTO dbs (database_name, sqlalchemy_uri, uuid, allow_file_upload,"
+                                  " is_managed_externally) VALUES ('liteset_t_mysql', 'mysql://u@h/d', gen_random_uuid(),"
+                                  " false, false) RETURNING id"));
+    j = get(&admin, "/api/v1/database/%lld/schemas/", my, 422);
+    cr_assert(strstr(json_string_value(json_object_get(j, "message")), "mysql"), "%s", json_dumps(j, 0));
+    json_decref(j);
+
+    /* Gamma does not see the database */
+    rest_create_user("Gamma", "db_t_gamma");
+    rest_session_t gamma;
+    rest_open(&gamma, "db_t_gamma", "db_t_gamma");
+    j = get(&gamma, "/api/v1/database/%lld/schemas/", db, 404);
+    json_decref(j);
+    j = get(&gamma, "/api/v1/database/%lld/connection", db, 403);
+    json_decref(j);
+}
+
+Test(database_target, test_connection) {
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    setup(&admin);
+    char body[1024];
+    int st;
+    snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"%s\",\"database_name\":\"anything\"}", uri);
+    json_t *j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", body, &st);
+    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "OK");
+    json_decref(j);
+
+    snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"postgresql://liteset_nobody@/%s?host=%s&port=%s\"}",
+             harness_env("LITESET_TEST_DB"), harness_env("LITESET_TEST_PGHOST"), harness_env("LITESET_TEST_PGPORT"));
+    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", body, &st);
+    cr_assert_eq(st, 400, "%d %s", st, json_dumps(j, 0));
+    json_t *e = json_array_get(json_object_get(j, "errors"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(e, "error_type")), "CONNECTION_INVALID_USERNAME_ERROR");
+    cr_assert_str_eq(json_string_value(json_object_get(e, "message")), "The username \"liteset_nobody\" does not exist.");
+    json_decref(j);
+
+    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", "{\"sqlalchemy_uri\":\"postgresql://u@127.0.0.1:1/d\"}",
+                  &st);
+    cr_assert_eq(st, 400);
+    e = json_array_get(json_object_get(j, "errors"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(e, "error_type")), "GENERIC_DB_ENGINE_ERROR");
+    json_decref(j);
+
+    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", "{\"sqlalchemy_uri\":\"mysql://u@h/d\"}", &st);
+    cr_assert_eq(st, 422);
+    json_decref(j);
+    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", "{\"bogus\":1}", &st);
+    cr_assert_eq(st, 400);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(j, "message"), "bogus"), 0)),
+                     "Unknown field.");
+    json_decref(j);
+    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", "{}", &st);
+    cr_assert_eq(st, 400);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(j, "message"), "sqlalchemy_uri"), 0)),
+                     "Missing data for required field.");
+    json_decref(j);
+
+    rest_create_user("Gamma", "db_t_gamma2");
+    rest_session_t gamma;
+    rest_open(&gamma, "db_t_gamma2", "db_t_gamma2");
+    snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"%s\"}", uri);
+    j = rest_call(&gamma, "POST", "/api/v1/database/test_connection/", body, &st);
+    cr_assert_eq(st, 403);
+    json_decref(j);
+}
