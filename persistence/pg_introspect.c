@@ -46,9 +46,27 @@ char *pg_introspect_type_name(arena_t *a, const char *ft, bool is_enum) {
     return sb.data;
 }
 
-bool pg_introspect_is_temporal(const char *t) {
-    return t && (!strncasecmp(t, "date", 4) || !strncasecmp(t, "time", 4));
+/* Type-name prefixes in the order the engine spec tries its patterns
+ * (PostgreSQL's own first, then the base spec's). */
+static const struct {
+    const char *prefix;
+    int generic;
+} type_patterns[] = {
+    {"double precision", 0}, {"array", 1}, {"json", 1}, {"enum", 1}, {"string", 1}, {"nchar", 1},
+    {"nvarchar", 1}, {"ntext", 1}, {"char", 1}, {"varchar", 1}, {"tinytext", 1}, {"mediumtext", 1},
+    {"longtext", 1}, {"text", 1}, {"smallint", 0}, {"int", 0}, {"bigint", 0}, {"long", 0}, {"decimal", 0},
+    {"numeric", 0}, {"float", 0}, {"double", 0}, {"real", 0}, {"smallserial", 0}, {"serial", 0},
+    {"bigserial", 0}, {"money", 0}, {"timestamp", 2}, {"datetime", 2}, {"date", 2}, {"time", 2},
+    {"interval", 2}, {"bool", 3}, {NULL, 0},
+};
+
+int pg_introspect_generic_type(const char *t) {
+    for (size_t i = 0; t && type_patterns[i].prefix; i++)
+        if (!strncasecmp(t, type_patterns[i].prefix, strlen(type_patterns[i].prefix))) return type_patterns[i].generic;
+    return -1;
 }
+
+bool pg_introspect_is_temporal(const char *t) { return pg_introspect_generic_type(t) == 2; }
 
 json_t *pg_introspect_schemas(pg_pool_t *p, arena_t *a, pg_error_t *err) {
     pg_result_t *r = pg_query(p, a, err, "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%'"

@@ -17,6 +17,9 @@
 char *pg_introspect_type_name(arena_t *a, const char *format_type, bool is_enum);
 /* The engine spec's temporal types (GenericDataType.TEMPORAL). */
 bool pg_introspect_is_temporal(const char *type_name);
+/* GenericDataType of a type name by the spec's type patterns: 0 numeric,
+ * 1 string, 2 temporal, 3 boolean, -1 unknown. */
+int pg_introspect_generic_type(const char *type_name);
 
 /* Schema names, sorted (pg_ and information_schema included, as the
  * inspector lists them). NULL on error. */

@@ -245,10 +245,14 @@ static void quote_ident(strbuf_t *sb, const char *s) {
     strbuf_putc(sb, '"');
 }
 
-static const char *select_star_sql(arena_t *a, const char *schema, const char *table) {
+const char *database_select_star_sql(arena_t *a, const char *catalog, const char *schema, const char *table) {
     strbuf_t sb;
     strbuf_init_arena(&sb, a, 128);
     strbuf_puts(&sb, "SELECT\n  *\nFROM ");
+    if (catalog && *catalog) {
+        quote_ident(&sb, catalog);
+        strbuf_putc(&sb, '.');
+    }
     if (schema && *schema) {
         quote_ident(&sb, schema);
         strbuf_putc(&sb, '.');
@@ -295,7 +299,8 @@ static void table_metadata_answer(request_t *req, const target_db_t *db, const c
         json_array_append_new(out_cols, item);
     }
     json_t *out = json_pack("{s:s,s:o,s:s,s:O,s:O,s:O,s:O}", "name", table, "columns", out_cols, "selectStar",
-                            select_star_sql(req->arena, schema, table), "primaryKey", json_object_get(keys, "primaryKey"),
+                            database_select_star_sql(req->arena, NULL, schema, table), "primaryKey",
+                            json_object_get(keys, "primaryKey"),
                             "foreignKeys", json_object_get(keys, "foreignKeys"), "indexes",
                             json_object_get(keys, "indexes"), "comment", json_object_get(keys, "comment"));
     json_decref(keys);
@@ -345,5 +350,7 @@ void database_select_star(request_t *req) {
     if (!cols) return error_fab(req, 500, "Fatal error");
     json_decref(cols);
     if (!exists) return error_fab(req, 404, "Table not found on the database");
-    resp_json(req, 200, json_pack("{s:s}", "result", select_star_sql(req->arena, schema, table)), JSON_FLASK);
+    const char *catalog = dataset_default_catalog(req->arena, db.sqlalchemy_uri);
+    resp_json(req, 200, json_pack("{s:s}", "result", database_select_star_sql(req->arena, catalog, schema, table)),
+              JSON_FLASK);
 }

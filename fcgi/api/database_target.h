@@ -8,9 +8,14 @@
 #include <stdint.h>
 
 #include "fcgi/request.h"
+#include "lib/arena.h"
 
 /* DatabaseFilter visibility of database pk: 1, 0, or -1 (database error). */
 int database_visible(request_t *req, int64_t pk);
+
+/* Superset's select_star text: SELECT * FROM [catalog.][schema.]table
+ * LIMIT 100, formatted as sqlglot prints it, names quoted when needed. */
+const char *database_select_star_sql(arena_t *a, const char *catalog, const char *schema, const char *table);
 
 void database_schemas(request_t *req);
 void database_catalogs(request_t *req);

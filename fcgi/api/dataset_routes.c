@@ -22,6 +22,9 @@
 #include "persistence/models.h"
 
 
+void dataset_post(request_t *req);
+void dataset_get_or_create(request_t *req);
+
 static const char *num(arena_t *a, int64_t v) { return arena_sprintf(a, "%lld", (long long)v); }
 
 static bool parse_pk(const char *s, int64_t *pk) {
@@ -182,6 +185,9 @@ static const route_def_t routes[] = {
     {"DELETE", "/api/v1/dataset/<int:pk>/metric/<int:metric_id>", delete_metric, GUARD("can_write", "Dataset"), 0,
      NULL},
     {"POST", "/api/v1/dataset/duplicate", duplicate, GUARD("can_duplicate", "Dataset"), 0, NULL},
+    {"POST", "/api/v1/dataset/", dataset_post, GUARD("can_write", "Dataset"), 0, NULL},
+    {"POST", "/api/v1/dataset/get_or_create/", dataset_get_or_create, GUARD("can_get_or_create_dataset", "Dataset"), 0,
+     NULL},
 };
 
 const route_table_t dataset_routes = {routes, sizeof routes / sizeof routes[0], NULL};

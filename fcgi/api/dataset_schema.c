@@ -119,6 +119,35 @@ static const field_t duplicate_fields[] = {
 };
 static const schema_t duplicate_schema = {duplicate_fields, false};
 
+static const field_t post_fields[] = {
+    F("database", K_INT, false, true, 0, 0),
+    F("catalog", K_STR, true, false, 0, 250),
+    F("schema", K_STR, true, false, 0, 250),
+    F("table_name", K_STR, false, true, 1, 250),
+    F("sql", K_STR, true, false, 0, 0),
+    F("owners", K_INTS, false, false, 0, 0),
+    F("is_managed_externally", K_BOOL, true, false, 0, 0),
+    F("external_url", K_STR, true, false, 0, 0),
+    {"normalize_columns", K_BOOL, false, false, 0, 0, NULL, NULL, false, 0},
+    {"always_filter_main_dttm", K_BOOL, false, false, 0, 0, NULL, NULL, false, 0},
+    F("template_params", K_STR, true, false, 0, 0),
+    F("uuid", K_UUID, true, false, 0, 0),
+    {NULL, 0, false, false, 0, 0, NULL, NULL, false, -1},
+};
+static const schema_t post_schema = {post_fields, false};
+
+static const field_t get_or_create_fields[] = {
+    F("table_name", K_STR, false, true, 0, 0),
+    F("database_id", K_INT, false, true, 0, 0),
+    F("catalog", K_STR, true, false, 0, 250),
+    F("schema", K_STR, true, false, 0, 250),
+    F("template_params", K_STR, false, false, 0, 0),
+    {"normalize_columns", K_BOOL, false, false, 0, 0, NULL, NULL, false, 0},
+    {"always_filter_main_dttm", K_BOOL, false, false, 0, 0, NULL, NULL, false, 0},
+    {NULL, 0, false, false, 0, 0, NULL, NULL, false, -1},
+};
+static const schema_t get_or_create_schema = {get_or_create_fields, false};
+
 static void add_msg(json_t *errors, const char *key, const char *msg) {
     json_t *l = json_object_get(errors, key);
     if (!json_is_array(l)) json_object_set_new(errors, key, l = json_array());
@@ -324,7 +353,10 @@ static json_t *load_object(arena_t *a, const schema_t *schema, json_t *obj) {
 }
 
 json_t *dataset_schema_load(arena_t *a, ds_schema_t which, json_t *body) {
-    return load_object(a, which == DS_SCHEMA_PUT ? &put_schema : &duplicate_schema, body);
+    static const schema_t *const schemas[] = {[DS_SCHEMA_PUT] = &put_schema, [DS_SCHEMA_DUPLICATE] = &duplicate_schema,
+                                              [DS_SCHEMA_POST] = &post_schema,
+                                              [DS_SCHEMA_GET_OR_CREATE] = &get_or_create_schema};
+    return load_object(a, schemas[which], body);
 }
 
 /* ---- python_date_format ---- */

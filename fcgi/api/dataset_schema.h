@@ -1,6 +1,6 @@
 /* marshmallow-compatible loading of the dataset request bodies
  * (DatasetPutSchema with its nested column, metric, currency and folder
- * schemas; DatasetDuplicateSchema): the reference's messages, nested
+ * schemas; DatasetPostSchema, DatasetDuplicateSchema, GetOrCreateDatasetSchema): the reference's messages, nested
  * {"index": {...}} error keys, and values normalised as marshmallow loads
  * them (integers, booleans, canonical UUIDs, load defaults). */
 #ifndef LITESET_FCGI_API_DATASET_SCHEMA_H
@@ -11,7 +11,7 @@
 
 #include "lib/arena.h"
 
-typedef enum { DS_SCHEMA_PUT, DS_SCHEMA_DUPLICATE } ds_schema_t;
+typedef enum { DS_SCHEMA_PUT, DS_SCHEMA_DUPLICATE, DS_SCHEMA_POST, DS_SCHEMA_GET_OR_CREATE } ds_schema_t;
 
 /* Validates body (an object) in place. NULL when valid, else the error
  * messages object (caller owns). */

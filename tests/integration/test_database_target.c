@@ -125,7 +125,9 @@ Test(database_target, introspection_and_connection) {
     json_decref(j);
 
     j = get(&admin, "/api/v1/database/%lld/select_star/parent/liteset_t/", db, 200);
-    cr_assert_str_eq(json_string_value(json_object_get(j, "result")), "SELECT\n  *\nFROM liteset_t.parent\nLIMIT 100");
+    char want[256];
+    snprintf(want, sizeof want, "SELECT\n  *\nFROM %s.liteset_t.parent\nLIMIT 100", harness_env("LITESET_TEST_DB"));
+    cr_assert_str_eq(json_string_value(json_object_get(j, "result")), want, "the default catalog is named");
     json_decref(j);
     j = get(&admin, "/api/v1/database/%lld/select_star/missing/liteset_t/", db, 404);
     cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "Table not found on the database");

@@ -376,3 +376,104 @@ Test(dataset_write, ownership_children_related_duplicate) {
     cr_assert_eq(st, 403);
     json_decref(j);
 }
+
+Test(dataset_write, create_and_get_or_create) {
+    setup_target();
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    long long db = add_target_db(&admin, "liteset_w_db3");
+    char body[512];
+    int st;
+
+    snprintf(body, sizeof body, "{\"database\":%lld,\"schema\":\"liteset_w\",\"table_name\":\"items\"}", db);
+    json_t *j = rest_call(&admin, "POST", "/api/v1/dataset/", body, &st);
+    cr_assert_eq(st, 201, "%d %s", st, json_dumps(j, 0));
+    long long id = json_integer_value(json_object_get(j, "id"));
+    json_t *res = json_object_get(j, "result");
+    cr_assert(json_is_false(json_object_get(res, "normalize_columns")), "load defaults are echoed");
+    json_t *data = json_object_get(j, "data");
+    cr_assert_eq(json_integer_value(json_object_get(data, "id")), id);
+    cr_assert_eq(json_array_size(json_object_get(data, "columns")), 5);
+    cr_assert_str_eq(json_string_value(json_object_get(data, "main_dttm_col")), "created");
+    cr_assert_str_eq(json_string_value(json_object_get(json_object_get(data, "database"), "backend")), "postgresql");
+    cr_assert_eq(json_array_size(json_object_get(data, "time_grain_sqla")), 14);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(data, "owners"), 0), "username")),
+                     "admin");
+    char want[256];
+    snprintf(want, sizeof want, "SELECT\n  *\nFROM %s.liteset_w.items\nLIMIT 100", harness_env("LITESET_TEST_DB"));
+    cr_assert_str_eq(json_string_value(json_object_get(data, "select_star")), want);
+    json_t *price = NULL;
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(data, "columns"), i, c) if (!strcmp(json_string_value(json_object_get(c, "column_name")),
+                                                                        "price")) price = c;
+    cr_assert_eq(json_integer_value(json_object_get(price, "type_generic")), 0);
+    json_decref(j);
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT perm || ' ' || catalog FROM tables WHERE id = %lld", id);
+    snprintf(want, sizeof want, "[liteset_w_db3].[items](id:%lld) %s", id, harness_env("LITESET_TEST_DB"));
+    cr_assert_str_eq(rest_sql(sql), want);
+
+    /* the same table again, a missing table, a missing database, bad bodies */
+    j = rest_call(&admin, "POST", "/api/v1/dataset/", body, &st);
+    cr_assert_eq(st, 422);
+    snprintf(want, sizeof want, "Dataset %s.liteset_w.items already exists", harness_env("LITESET_TEST_DB"));
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(j, "message"), "table"), 0)), want);
+    json_decref(j);
+    snprintf(body, sizeof body, "{\"database\":%lld,\"schema\":\"liteset_w\",\"table_name\":\"nothing\",\"owners\":[999999]}",
+             db);
+    j = rest_call(&admin, "POST", "/api/v1/dataset/", body, &st);
+    cr_assert_eq(st, 422);
+    snprintf(want, sizeof want, "Table [%s.liteset_w.nothing] could not be found, please double check your database"
+                                " connection, schema, and table name", harness_env("LITESET_TEST_DB"));
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(j, "message"), "table"), 0)), want);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(j, "message"), "owners"), 0)),
+                     "Owners are invalid");
+    json_decref(j);
+    j = rest_call(&admin, "POST", "/api/v1/dataset/", "{\"database\":99999999,\"table_name\":\"x\"}", &st);
+    cr_assert_eq(st, 422);
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(j, "message"), "database"), 0)),
+                     "Database does not exist");
+    json_decref(j);
+    j = rest_call(&admin, "POST", "/api/v1/dataset/", "{\"table_name\":\"\",\"x\":1}", &st);
+    cr_assert_eq(st, 400);
+    json_t *m = json_object_get(j, "message");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(m, "database"), 0)), "Missing data for required field.");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(m, "table_name"), 0)), "Length must be between 1 and 250.");
+    cr_assert_str_eq(json_string_value(json_array_get(json_object_get(m, "x"), 0)), "Unknown field.");
+    json_decref(j);
+    /* virtual datasets need their SQL run to read columns: refused as a failed create */
+    snprintf(body, sizeof body, "{\"database\":%lld,\"table_name\":\"liteset_w_sql\",\"sql\":\"SELECT 1\"}", db);
+    j = rest_call(&admin, "POST", "/api/v1/dataset/", body, &st);
+    cr_assert_eq(st, 422);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "Dataset could not be created.");
+    json_decref(j);
+    cr_assert_str_eq(rest_sql("SELECT count(*) FROM tables WHERE table_name = 'liteset_w_sql'"), "0", "rolled back");
+
+    /* get_or_create finds the existing one, then creates */
+    snprintf(body, sizeof body, "{\"database_id\":%lld,\"table_name\":\"items\",\"schema\":\"liteset_w\"}", db);
+    j = rest_call(&admin, "POST", "/api/v1/dataset/get_or_create/", body, &st);
+    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    cr_assert_eq(json_integer_value(json_object_get(json_object_get(j, "result"), "table_id")), id);
+    json_decref(j);
+    snprintf(sql, sizeof sql, "DELETE FROM tables WHERE id = %lld", id);
+    rest_sql("DELETE FROM table_columns WHERE table_id IN (SELECT id FROM tables WHERE table_name = 'items')");
+    rest_sql("DELETE FROM sql_metrics WHERE table_id IN (SELECT id FROM tables WHERE table_name = 'items')");
+    rest_sql("DELETE FROM sqlatable_user WHERE table_id IN (SELECT id FROM tables WHERE table_name = 'items')");
+    rest_sql(sql);
+    j = rest_call(&admin, "POST", "/api/v1/dataset/get_or_create/", body, &st);
+    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    cr_assert_neq(json_integer_value(json_object_get(json_object_get(j, "result"), "table_id")), id);
+    json_decref(j);
+    j = rest_call(&admin, "POST", "/api/v1/dataset/get_or_create/", "{\"table_name\":\"x\"}", &st);
+    cr_assert_eq(st, 400);
+    json_decref(j);
+
+    rest_create_user("Gamma", "ds_w_gamma3");
+    rest_session_t gamma;
+    rest_open(&gamma, "ds_w_gamma3", "ds_w_gamma3");
+    snprintf(body, sizeof body, "{\"database\":%lld,\"schema\":\"liteset_w\",\"table_name\":\"items\"}", db);
+    j = rest_call(&gamma, "POST", "/api/v1/dataset/", body, &st);
+    cr_assert_eq(st, 403);
+    json_decref(j);
+}
