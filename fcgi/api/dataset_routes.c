@@ -24,6 +24,7 @@
 
 void dataset_post(request_t *req);
 void dataset_get_or_create(request_t *req);
+void dataset_drill_info(request_t *req);
 
 static const char *num(arena_t *a, int64_t v) { return arena_sprintf(a, "%lld", (long long)v); }
 
@@ -186,6 +187,7 @@ static const route_def_t routes[] = {
      NULL},
     {"POST", "/api/v1/dataset/duplicate", duplicate, GUARD("can_duplicate", "Dataset"), 0, NULL},
     {"POST", "/api/v1/dataset/", dataset_post, GUARD("can_write", "Dataset"), 0, NULL},
+    {"GET", "/api/v1/dataset/<int:pk>/drill_info/", dataset_drill_info, GUARD("can_get_drill_info", "Dataset"), 0, NULL},
     {"POST", "/api/v1/dataset/get_or_create/", dataset_get_or_create, GUARD("can_get_or_create_dataset", "Dataset"), 0,
      NULL},
 };

@@ -364,6 +364,33 @@ Test(dataset_write, ownership_children_related_duplicate) {
     cr_assert_eq(st, 422, "only virtual datasets are duplicated");
     json_decref(j);
 
+    /* drill info: visible dataset, groupby columns only */
+    snprintf(sql, sizeof sql, "UPDATE table_columns SET groupby = false WHERE table_id = %lld AND column_name = 'x'", ds);
+    rest_sql(sql);
+    snprintf(sql, sizeof sql, "INSERT INTO table_columns (table_id, column_name, verbose_name, groupby) VALUES"
+                              " (%lld, 'z', 'Zed', true)", ds);
+    rest_sql(sql);
+    snprintf(path, sizeof path, "/api/v1/dataset/%lld/drill_info/", ds);
+    j = rest_call(&alpha, "GET", path, NULL, &st);
+    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    json_t *res = json_object_get(j, "result");
+    cr_assert_eq(json_array_size(json_object_get(res, "columns")), 1, "%s", json_dumps(res, 0));
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(res, "columns"), 0), "verbose_name")),
+                     "Zed");
+    cr_assert_str_eq(json_string_value(json_object_get(res, "table_name")), "liteset_w_virtual");
+    cr_assert(json_object_get(res, "changed_on_humanized"));
+    cr_assert_eq(json_array_size(json_object_get(res, "owners")), 2);
+    json_decref(j);
+    j = rest_call(&alpha, "GET", "/api/v1/dataset/99999999/drill_info/", NULL, &st);
+    cr_assert_eq(st, 404);
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/dataset/%lld/drill_info/?q=(dashboard_id:x)", ds);
+    j = rest_call(&alpha, "GET", path, NULL, &st);
+    cr_assert_eq(st, 400);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "message")),
+                     "Not a valid rison schema 'x' is not of type 'integer'");
+    json_decref(j);
+
     /* Gamma has no write permission at all */
     rest_create_user("Gamma", "ds_w_gamma");
     rest_session_t gamma;
@@ -374,6 +401,16 @@ Test(dataset_write, ownership_children_related_duplicate) {
     json_decref(j);
     j = rest_call(&gamma, "POST", "/api/v1/dataset/duplicate", body, &st);
     cr_assert_eq(st, 403);
+    json_decref(j);
+    /* Gamma may ask for drill info, but does not see the dataset; through a
+     * dashboard it cannot drill (no DASHBOARD_RBAC) it is refused */
+    snprintf(path, sizeof path, "/api/v1/dataset/%lld/drill_info/", ds);
+    j = rest_call(&gamma, "GET", path, NULL, &st);
+    cr_assert_eq(st, 404);
+    json_decref(j);
+    snprintf(path, sizeof path, "/api/v1/dataset/%lld/drill_info/?q=(dashboard_id:%lld)", ds, dash);
+    j = rest_call(&gamma, "GET", path, NULL, &st);
+    cr_assert_eq(st, 403, "%d %s", st, json_dumps(j, 0));
     json_decref(j);
 }
 
