@@ -129,6 +129,8 @@ static const route_def_t routes[] = {
     {"GET", "/api/v1/database/<int:pk>/select_star/<path:table_name>/<schema_name>/", database_select_star,
      GUARD("can_read", "Database"), 0, NULL},
     {"POST", "/api/v1/database/test_connection/", database_test_connection, GUARD("can_write", "Database"), 0, NULL},
+    {"POST", "/api/v1/database/validate_parameters/", database_validate_parameters, GUARD("can_write", "Database"), 0,
+     NULL},
 };
 
 const route_table_t database_routes = {routes, sizeof routes / sizeof routes[0], NULL};

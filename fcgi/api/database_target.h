@@ -5,6 +5,7 @@
 #ifndef LITESET_FCGI_API_DATABASE_TARGET_H
 #define LITESET_FCGI_API_DATABASE_TARGET_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "fcgi/request.h"
@@ -23,5 +24,13 @@ void database_tables(request_t *req);
 void database_table_metadata(request_t *req);
 void database_select_star(request_t *req);
 void database_test_connection(request_t *req);
+void database_validate_parameters(request_t *req);
+
+/* The PostgreSQL spec's extract_errors for a connection failure text: one
+ * SIP-40 error object (new reference). */
+json_t *database_connect_error(request_t *req, const char *raw);
+/* SELECT 1 on a private connection: 200 {"message": "OK"}, or 400 with the
+ * classified connection error. */
+void database_ping_answer(request_t *req, const char *conninfo);
 
 #endif

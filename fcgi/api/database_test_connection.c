@@ -61,8 +61,7 @@ static const char *uri_from_parameters(arena_t *a, json_t *params, json_t *error
     return sb.data;
 }
 
-/* extract_errors of the PostgreSQL spec: the first matching pattern. */
-static json_t *classify(request_t *req, const char *raw, const sqla_url_t *u) {
+json_t *database_connect_error(request_t *req, const char *raw) {
     static const struct {
         const char *needle, *quote_after; /* value = text between the quotes after needle (or NULL) */
         const char *type, *fmt, *invalid1, *invalid2;
@@ -93,7 +92,6 @@ static json_t *classify(request_t *req, const char *raw, const sqla_url_t *u) {
             const char *s = strstr(at, rules[i].quote_after) + strlen(rules[i].quote_after);
             val = arena_strndup(req->arena, s, strcspn(s, "\""));
         }
-        (void)u;
         json_t *codes = json_array();
         for (int c = 0; c < 2; c++) {
             int code = c ? rules[i].code2 : rules[i].code1;
@@ -170,7 +168,11 @@ void database_test_connection(request_t *req) {
     const char *ci = target_conninfo(req->arena, uri, password, &msg);
     if (!ci) return dataset_sip40(req, 422, "GENERIC_COMMAND_ERROR", msg, NULL, 1010,
                                   "Superset encountered an error while running a command.");
-    pg_pool_t *pool = target_pool_temporary(ci, target_query_timeout(req->cfg));
+    database_ping_answer(req, ci);
+}
+
+void database_ping_answer(request_t *req, const char *conninfo) {
+    pg_pool_t *pool = target_pool_temporary(conninfo, target_query_timeout(req->cfg));
     if (!pool) return error_fab(req, 500, "Fatal error");
     pg_error_t err = {0};
     pg_result_t *r = pg_query(pool, req->arena, &err, "SELECT 1", 0, NULL);
@@ -181,6 +183,6 @@ void database_test_connection(request_t *req) {
                                     " error at: https://sqlalche.me/e/14/e3q8)]\n(Background on this error at:"
                                     " https://sqlalche.me/e/14/dbapi)",
                                     err.message ? err.message : "");
-    json_t *e = classify(req, raw, &u);
+    json_t *e = database_connect_error(req, raw);
     resp_json(req, 400, json_pack("{s:[o]}", "errors", e), JSON_ENSURE_ASCII);
 }

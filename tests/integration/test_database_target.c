@@ -213,3 +213,56 @@ Test(database_target, test_connection) {
     cr_assert_eq(st, 403);
     json_decref(j);
 }
+
+static json_t *validate(rest_session_t *s, const char *body, int want) {
+    int st;
+    json_t *j = rest_call(s, "POST", "/api/v1/database/validate_parameters/", body, &st);
+    cr_assert_eq(st, want, "%s: %d %s", body, st, json_dumps(j, 0));
+    return j;
+}
+
+static const char *first_error_type(json_t *j, size_t i) {
+    return json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), i), "error_type"));
+}
+
+Test(database_target, validate_parameters) {
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    json_t *j = validate(&admin, "{\"engine\":\"postgresql\",\"configuration_method\":\"dynamic_form\","
+                                 "\"parameters\":{\"host\":\"127.0.0.1\"}}", 422);
+    json_t *e = json_array_get(json_object_get(j, "errors"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(e, "message")),
+                     "One or more parameters are missing: database, port, username");
+    cr_assert_str_eq(json_string_value(json_object_get(e, "level")), "warning");
+    json_decref(j);
+    j = validate(&admin, "{\"engine\":\"postgresql\",\"configuration_method\":\"dynamic_form\","
+                         "\"parameters\":{\"host\":\"liteset-no-such-host.invalid\",\"port\":5432}}", 422);
+    cr_assert_str_eq(first_error_type(j, 1), "CONNECTION_INVALID_HOSTNAME_ERROR");
+    json_decref(j);
+    j = validate(&admin, "{\"engine\":\"postgresql\",\"configuration_method\":\"dynamic_form\","
+                         "\"parameters\":{\"host\":\"127.0.0.1\",\"port\":\"abc\",\"username\":\"u\",\"database\":\"d\"}}",
+                 422);
+    cr_assert_str_eq(first_error_type(j, 0), "CONNECTION_INVALID_PORT_ERROR");
+    json_decref(j);
+    char body[512];
+    snprintf(body, sizeof body, "{\"engine\":\"postgresql\",\"configuration_method\":\"dynamic_form\",\"parameters\":"
+                                "{\"host\":\"127.0.0.1\",\"port\":%s,\"username\":\"%s\",\"database\":\"%s\"}}",
+             harness_env("LITESET_TEST_PGPORT"), harness_env("LITESET_TEST_PGUSER"), harness_env("LITESET_TEST_DB"));
+    j = validate(&admin, body, 200);
+    cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "OK");
+    json_decref(j);
+    j = validate(&admin, "{\"configuration_method\":\"other\"}", 422);
+    cr_assert_str_eq(first_error_type(j, 0), "INVALID_PAYLOAD_SCHEMA_ERROR");
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 1), "message")),
+                     "Must be one of: sqlalchemy_form, dynamic_form.");
+    json_decref(j);
+    j = validate(&admin, "{\"engine\":\"mysql\",\"configuration_method\":\"dynamic_form\"}", 422);
+    cr_assert(strstr(json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "message")),
+                     "mysql"));
+    json_decref(j);
+    rest_create_user("Gamma", "db_t_gamma3");
+    rest_session_t gamma;
+    rest_open(&gamma, "db_t_gamma3", "db_t_gamma3");
+    j = validate(&gamma, body, 403);
+    json_decref(j);
+}
