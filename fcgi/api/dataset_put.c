@@ -62,6 +62,11 @@ static const char *jstr(const json_t *v) { return json_is_string(v) ? json_strin
 
 static bool same(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
 
+/* get_extra().get("allow_multi_catalog") of dbs row d, as a boolean. */
+#define MULTI_CATALOG_SQL                                                                                           \
+    "coalesce((CASE WHEN coalesce(d.extra, '') = '' THEN '{}' ELSE d.extra END)::jsonb->>'allow_multi_catalog',"  \
+    " 'false') = 'true'"
+
 /* The stored row the command works on. */
 typedef struct current {
     dataset_key_t key;
@@ -73,28 +78,30 @@ static bool load_current(arena_t *a, pg_conn_t *c, int64_t pk, current_t *cur, p
     const char *ids = num(a, pk);
     pg_result_t *r = pg_conn_query(c, a, err,
                                    "SELECT t.database_id, t.table_name, t.catalog, t.schema, t.perm, t.sql,"
-                                   " d.database_name, d.sqlalchemy_uri FROM tables t JOIN dbs d ON d.id = t.database_id"
-                                   " WHERE t.id = $1::int FOR UPDATE OF t", 1, &ids);
+                                   " d.database_name, d.sqlalchemy_uri, " MULTI_CATALOG_SQL " FROM tables t"
+                                   " JOIN dbs d ON d.id = t.database_id WHERE t.id = $1::int FOR UPDATE OF t", 1, &ids);
     if (!r || !pg_nrows(r)) return false;
     cur->key = (dataset_key_t){pg_get_int(r, 0, 0, 0), pg_get(r, 0, 1), pg_get(r, 0, 2), pg_get(r, 0, 3), pg_get(r, 0, 4)};
     cur->sql = pg_get(r, 0, 5);
     cur->db_name = pg_get(r, 0, 6);
     cur->db_uri = pg_get(r, 0, 7);
+    cur->multi_catalog = pg_get_bool(r, 0, 8, false);
     return true;
 }
 
-/* The database's name, URI and allow_multi_catalog; false when missing. */
-static bool load_database(arena_t *a, pg_conn_t *c, int64_t id, current_t *cur, pg_error_t *err, bool *db_err) {
+/* Another database's name, URI and allow_multi_catalog into *db; false
+ * when it does not exist (or on a database error, *db_err set). */
+static bool load_database(arena_t *a, pg_conn_t *c, int64_t id, current_t *db, bool *db_err) {
     const char *ids = num(a, id);
-    pg_result_t *r = pg_conn_query(c, a, err,
-                                   "SELECT database_name, sqlalchemy_uri, coalesce((CASE WHEN coalesce(extra, '') = ''"
-                                   " THEN '{}' ELSE extra END)::jsonb->>'allow_multi_catalog', 'false') = 'true'"
-                                   " FROM dbs WHERE id = $1::int", 1, &ids);
+    pg_error_t err;
+    pg_result_t *r = pg_conn_query(c, a, &err,
+                                   "SELECT d.database_name, d.sqlalchemy_uri, " MULTI_CATALOG_SQL " FROM dbs d"
+                                   " WHERE d.id = $1::int", 1, &ids);
     if (!r) *db_err = true;
     if (!r || !pg_nrows(r)) return false;
-    cur->db_name = pg_get(r, 0, 0);
-    cur->db_uri = pg_get(r, 0, 1);
-    cur->multi_catalog = pg_get_bool(r, 0, 2, false);
+    db->db_name = pg_get(r, 0, 0);
+    db->db_uri = pg_get(r, 0, 1);
+    db->multi_catalog = pg_get_bool(r, 0, 2, false);
     return true;
 }
 
@@ -241,12 +248,10 @@ static json_t *command_validate(request_t *req, pg_conn_t *c, int64_t pk, const 
     current_t db = *cur;
     json_t *dbid = json_object_get(body, "database_id");
     if (dbid && json_integer_value(dbid) && json_integer_value(dbid) != cur->key.database_id) {
-        if (load_database(a, c, json_integer_value(dbid), &db, &(pg_error_t){0}, db_err))
+        if (load_database(a, c, json_integer_value(dbid), &db, db_err))
             json_object_set_new(props, "database_id", json_integer(json_integer_value(dbid)));
         else add_msg(errors, "database", "Database does not exist");
     }
-    if (db.db_uri == cur->db_uri && !load_database(a, c, cur->key.database_id, &db, &(pg_error_t){0}, db_err))
-        *db_err = true;
     /* catalog */
     const char *dflt = dataset_default_catalog(a, db.db_uri);
     json_t *cat = json_object_get(body, "catalog");
@@ -342,17 +347,9 @@ static bool write_owners(request_t *req, pg_conn_t *c, int64_t pk, json_t *owner
                                              " $1::int FROM jsonb_array_elements_text($2::jsonb) e(x)", 2, p);
 }
 
-static bool parse_pk(const char *s, int64_t *pk) {
-    char *end;
-    long long v = s && *s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0 || v > 2147483647) return false;
-    *pk = v;
-    return true;
-}
-
 void dataset_put(request_t *req) {
     int64_t pk = 0;
-    bool pk_ok = parse_pk(req_path_param(req, "pk"), &pk);
+    bool pk_ok = dataset_parse_pk(req_path_param(req, "pk"), &pk);
     if (!req_is_json(req)) {
         dataset_sip40(req, 400, "INVALID_PAYLOAD_FORMAT_ERROR", "Request is not JSON", NULL, 1019,
                       "The submitted payload has the incorrect format.");

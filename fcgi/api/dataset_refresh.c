@@ -126,17 +126,9 @@ bool dataset_refresh_run(request_t *req, int64_t pk) {
     return false;
 }
 
-static bool parse_pk(const char *s, int64_t *pk) {
-    char *end;
-    long long v = s && *s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0 || v > 2147483647) return false;
-    *pk = v;
-    return true;
-}
-
 void dataset_refresh(request_t *req) {
     int64_t pk = 0;
-    int found = parse_pk(req_path_param(req, "pk"), &pk) ? dataset_lookup(req, pk) : 0;
+    int found = dataset_parse_pk(req_path_param(req, "pk"), &pk) ? dataset_lookup(req, pk) : 0;
     if (found < 0) return error_fab(req, 500, "Fatal error");
     if (found == 0) return error_fab(req, 404, "Not found");
     if (found == 2) return error_fab(req, 403, "Forbidden");

@@ -28,17 +28,9 @@ void dataset_drill_info(request_t *req);
 
 static const char *num(arena_t *a, int64_t v) { return arena_sprintf(a, "%lld", (long long)v); }
 
-static bool parse_pk(const char *s, int64_t *pk) {
-    char *end;
-    long long v = s && *s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0 || v > 2147483647) return false;
-    *pk = v;
-    return true;
-}
-
 static void related_objects(request_t *req) {
     int64_t pk = 0;
-    int found = parse_pk(req_path_param(req, "pk"), &pk) ? dataset_lookup(req, pk) : 0;
+    int found = dataset_parse_pk(req_path_param(req, "pk"), &pk) ? dataset_lookup(req, pk) : 0;
     if (found < 0) return error_fab(req, 500, "Fatal error");
     if (found == 0) return error_fab(req, 404, "Not found");
     const char *p[] = {num(req->arena, pk)};
@@ -63,9 +55,9 @@ static void related_objects(request_t *req) {
 /* DELETE a column or metric row of a visible dataset (admins only). */
 static void delete_child(request_t *req, const char *table, const char *id_param) {
     int64_t pk = 0, child = 0;
-    int found = parse_pk(req_path_param(req, "pk"), &pk) ? dataset_lookup(req, pk) : 0;
+    int found = dataset_parse_pk(req_path_param(req, "pk"), &pk) ? dataset_lookup(req, pk) : 0;
     if (found < 0) return error_fab(req, 500, "Fatal error");
-    const char *p[] = {num(req->arena, pk), num(req->arena, parse_pk(req_path_param(req, id_param), &child) ? child : 0)};
+    const char *p[] = {num(req->arena, pk), num(req->arena, dataset_parse_pk(req_path_param(req, id_param), &child) ? child : 0)};
     pg_error_t err;
     pg_result_t *r = found ? pg_query(app_pg(req->app), req->arena, &err,
                                       arena_sprintf(req->arena, "SELECT 1 FROM %s WHERE table_id = $1::int AND id = $2::int",

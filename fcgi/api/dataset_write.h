@@ -41,6 +41,9 @@ void dataset_sip40(request_t *req, int status, const char *error_type, const cha
  * or another backend (arena). */
 const char *dataset_default_catalog(arena_t *a, const char *sqlalchemy_uri);
 
+/* A path id: a positive int4 in decimal; false otherwise (answered 404). */
+bool dataset_parse_pk(const char *s, int64_t *pk);
+
 /* Handlers (dataset_put.c, dataset_routes.c). */
 void dataset_put(request_t *req);
 

@@ -1,6 +1,8 @@
-/* Dataset permission bookkeeping (what Superset's SqlaTable after_insert /
- * before_update listeners do), the dataset visibility and ownership lookup
- * shared by the dataset write handlers, and their SIP-40 error body. */
+/* Helpers shared by the dataset write handlers (see dataset_write.h):
+ * permission bookkeeping (what Superset's SqlaTable after_insert /
+ * before_update listeners do), the visibility and ownership lookup, path
+ * ids, SIP-40 error bodies and the default catalog. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/access.h"
@@ -162,4 +164,12 @@ const char *dataset_default_catalog(arena_t *a, const char *uri) {
     size_t n = strcspn(slash + 1, "?#");
     if (!n) return NULL;
     return arena_strndup(a, slash + 1, n);
+}
+
+bool dataset_parse_pk(const char *s, int64_t *pk) {
+    char *end;
+    long long v = s && *s ? strtoll(s, &end, 10) : 0;
+    if (!s || !*s || *end || v <= 0 || v > 2147483647) return false;
+    *pk = v;
+    return true;
 }
