@@ -268,8 +268,9 @@ static void table_metadata_answer(request_t *req, const target_db_t *db, const c
     json_t *cols = pg_introspect_columns(db->pool, req->arena, schema, table, &exists, &err);
     if (!cols) return connect_failed(req, &err);
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, cols);
-    if (!exists)
-        return dataset_sip40(req, 404, "TABLE_NOT_FOUND_ERROR", "No such table", NULL, 0, NULL);
+    if (!exists) /* the inspector's NoSuchTableError reaches the app's catch-all handler */
+        return dataset_sip40(req, 500, "GENERIC_BACKEND_ERROR", table, NULL, 1011,
+                             "Superset encountered an unexpected error.");
     json_t *keys = pg_introspect_keys(db->pool, req->arena, schema, table, &err);
     if (!keys) return connect_failed(req, &err);
     json_t *pkcols = json_object_get(json_object_get(keys, "primaryKey"), "constrained_columns");

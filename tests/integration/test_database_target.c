@@ -119,7 +119,9 @@ Test(database_target, introspection_and_connection) {
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "indexes"), 0), "name")),
                      "child_at");
     json_decref(j);
-    j = get(&admin, "/api/v1/database/%lld/table_metadata/?name=nope&schema=liteset_t", db, 404);
+    j = get(&admin, "/api/v1/database/%lld/table_metadata/?name=nope&schema=liteset_t", db, 500);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "error_type")),
+                     "GENERIC_BACKEND_ERROR");
     json_decref(j);
     j = get(&admin, "/api/v1/database/%lld/table_metadata/", db, 422);
     json_decref(j);
