@@ -87,29 +87,50 @@ static bool all_access(request_t *req, const target_db_t *db) {
                            perm_database(req->arena, db->database_name, db->id));
 }
 
-/* Schemas and table names the caller holds grants in (datasets of the
- * database, schema_access view names). */
-static bool granted(request_t *req, const target_db_t *db, const char *schema, const char *table) {
+/* Database access, or schema_access on the schema (with or without the
+ * default catalog in its name). */
+static bool schema_granted(request_t *req, const target_db_t *db, const char *schema) {
     if (all_access(req, db)) return true;
+    if (!schema) return false;
     const char *catalog = dataset_default_catalog(req->arena, db->sqlalchemy_uri);
-    if (schema && access_schema(app_security(req->app), req->cfg, req->user, NULL,
-                                catalog ? perm_catalog(req->arena, db->database_name, catalog) : NULL,
-                                perm_schema(req->arena, db->database_name, catalog, schema)))
-        return true;
-    if (schema && access_schema(app_security(req->app), req->cfg, req->user, NULL, NULL,
-                                perm_schema(req->arena, db->database_name, NULL, schema)))
-        return true;
-    /* a granted dataset in that schema (and of that name, for tables) */
-    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)db->id), schema, table};
+    return access_schema(app_security(req->app), req->cfg, req->user, NULL,
+                         catalog ? perm_catalog(req->arena, db->database_name, catalog) : NULL,
+                         perm_schema(req->arena, db->database_name, catalog, schema)) ||
+           access_schema(app_security(req->app), req->cfg, req->user, NULL, NULL,
+                         perm_schema(req->arena, db->database_name, NULL, schema));
+}
+
+/* Names of the datasets of the database in schema the caller holds
+ * datasource_access on, as object keys (caller owns). The grants are read
+ * from the role tables, as user_view_menu_names does. */
+static json_t *granted_datasets(request_t *req, const target_db_t *db, const char *schema) {
+    json_t *roles = json_array();
+    for (int i = 0; req->user && i < req->user->nroles; i++)
+        json_array_append_new(roles, json_integer(req->user->roles[i].id));
+    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)db->id), schema,
+                       json_dump_arena(req->arena, roles, JSON_COMPACT, NULL)};
+    json_decref(roles);
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
-                              "SELECT perm FROM tables WHERE database_id = $1::int AND schema IS NOT DISTINCT FROM $2"
-                              " AND ($3::text IS NULL OR table_name = $3)", 3, p);
-    for (int i = 0; r && i < pg_nrows(r); i++)
-        if (pg_get(r, i, 0) && security_can(app_security(req->app), req->cfg, req->user, "datasource_access",
-                                            pg_get(r, i, 0)))
-            return true;
-    return false;
+                              "SELECT t.table_name FROM tables t WHERE t.database_id = $1::int AND t.schema IS NOT"
+                              " DISTINCT FROM $2 AND t.perm IN (SELECT v.name FROM ab_view_menu v JOIN"
+                              " ab_permission_view pv ON pv.view_menu_id = v.id JOIN ab_permission pm ON pm.id ="
+                              " pv.permission_id JOIN ab_permission_view_role pvr ON pvr.permission_view_id = pv.id"
+                              " WHERE pm.name = 'datasource_access' AND pvr.role_id IN (SELECT x::int FROM"
+                              " jsonb_array_elements_text($3::jsonb) e(x)))", 3, p);
+    json_t *names = json_object();
+    for (int i = 0; r && i < pg_nrows(r); i++) json_object_set_new(names, pg_get(r, i, 0), json_true());
+    return names;
+}
+
+/* Schema listing: schema access, or a granted dataset in it; with a table
+ * name (can_access_table): schema access, or that dataset granted. */
+static bool granted(request_t *req, const target_db_t *db, const char *schema, const char *table) {
+    if (schema_granted(req, db, schema)) return true;
+    json_t *names = granted_datasets(req, db, schema);
+    bool ok = table ? json_object_get(names, table) != NULL : json_object_size(names) > 0;
+    json_decref(names);
+    return ok;
 }
 
 void database_schemas(request_t *req) {
@@ -197,13 +218,14 @@ void database_tables(request_t *req) {
                                "SELECT table_name, extra FROM tables WHERE database_id = $1::int AND catalog IS NOT"
                                " DISTINCT FROM $2 AND schema IS NOT DISTINCT FROM $3", 3, p);
     if (!ds) return error_fab(req, 500, "Fatal error");
-    bool all = granted(req, &db, schema, NULL);
+    json_t *names = schema_granted(req, &db, schema) ? NULL : granted_datasets(req, &db, schema);
+    arena_on_free(req->arena, (arena_cleanup_fn)json_decref, names);
     json_t *out = json_array();
     size_t i;
     json_t *rel;
     json_array_foreach(rels, i, rel) {
         const char *name = json_string_value(json_object_get(rel, "name"));
-        if (!all && !granted(req, &db, schema, name)) continue;
+        if (names && !json_object_get(names, name)) continue;
         bool view = !strcmp(json_string_value(json_object_get(rel, "kind")), "view");
         json_t *item = json_pack("{s:s,s:s}", "value", name, "type", view ? "view" : "table");
         if (!view) {

@@ -155,6 +155,53 @@ Test(database_target, introspection_and_connection) {
     cr_assert(strstr(json_string_value(json_object_get(j, "message")), "mysql"), "%s", json_dumps(j, 0));
     json_decref(j);
 
+    /* a Gamma user granted one dataset sees its schema and that table only */
+    rest_create_user("Gamma", "db_t_reader");
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "WITH n AS (SELECT nextval('tables_id_seq') AS id) INSERT INTO tables (id, table_name, schema, database_id,"
+             " perm, uuid, is_managed_externally) SELECT n.id, 'parent', 'liteset_t', %lld, '[liteset_t_db].[parent](id:'"
+             " || n.id || ')', gen_random_uuid(), false FROM n RETURNING perm", db);
+    char perm[256];
+    snprintf(perm, sizeof perm, "%s", rest_sql(sql));
+    rest_sql("INSERT INTO ab_role (id, name) SELECT nextval('ab_role_id_seq'), 'liteset_t_reader'"
+             " WHERE NOT EXISTS (SELECT 1 FROM ab_role WHERE name = 'liteset_t_reader')");
+    rest_sql("INSERT INTO ab_permission (id, name) SELECT nextval('ab_permission_id_seq'), 'datasource_access'"
+             " WHERE NOT EXISTS (SELECT 1 FROM ab_permission WHERE name = 'datasource_access')");
+    snprintf(sql, sizeof sql, "INSERT INTO ab_view_menu (id, name) VALUES (nextval('ab_view_menu_id_seq'), '%s')", perm);
+    rest_sql(sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ab_permission_view (id, permission_id, view_menu_id) SELECT nextval('ab_permission_view_id_seq'),"
+             " p.id, v.id FROM ab_permission p, ab_view_menu v WHERE p.name = 'datasource_access' AND v.name = '%s'", perm);
+    rest_sql(sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ab_permission_view_role (id, permission_view_id, role_id) SELECT"
+             " nextval('ab_permission_view_role_id_seq'), pv.id, r.id FROM ab_permission_view pv JOIN ab_view_menu v"
+             " ON v.id = pv.view_menu_id, ab_role r WHERE v.name = '%s' AND r.name = 'liteset_t_reader'", perm);
+    rest_sql(sql);
+    rest_sql("INSERT INTO ab_user_role (id, user_id, role_id) SELECT nextval('ab_user_role_id_seq'), u.id, r.id"
+             " FROM ab_user u, ab_role r WHERE u.username = 'db_t_reader' AND r.name = 'liteset_t_reader'"
+             " AND NOT EXISTS (SELECT 1 FROM ab_user_role x WHERE x.user_id = u.id AND x.role_id = r.id)");
+    rest_session_t reader;
+    rest_open(&reader, "db_t_reader", "db_t_reader");
+    j = get(&reader, "/api/v1/database/%lld/schemas/", db, 200);
+    cr_assert_eq(json_array_size(json_object_get(j, "result")), 1, "%s", json_dumps(j, 0));
+    cr_assert(has_string(json_object_get(j, "result"), "liteset_t"));
+    json_decref(j);
+    j = get(&reader, "/api/v1/database/%lld/tables/?q=(schema_name:liteset_t)", db, 200);
+    cr_assert_eq(json_integer_value(json_object_get(j, "count")), 1, "%s", json_dumps(j, 0));
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "result"), 0), "value")),
+                     "parent");
+    json_decref(j);
+    j = get(&reader, "/api/v1/database/%lld/table_metadata/?name=parent&schema=liteset_t", db, 200);
+    json_decref(j);
+    j = get(&reader, "/api/v1/database/%lld/table_metadata/?name=child&schema=liteset_t", db, 404);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "errors"), 0), "error_type")),
+                     "TABLE_NOT_FOUND_ERROR");
+    json_decref(j);
+    j = get(&reader, "/api/v1/database/%lld/select_star/child/liteset_t/", db, 404);
+    json_decref(j);
+
     /* Gamma does not see the database */
     rest_create_user("Gamma", "db_t_gamma");
     rest_session_t gamma;
