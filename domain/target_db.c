@@ -4,7 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include "lib/encrypted_type.h"
+#include "lib/offload.h"
+#include "lib/sqla_url.h"
 #include "lib/strbuf.h"
 #include "persistence/target_pool.h"
 
@@ -33,6 +39,46 @@ static void put_quoted(strbuf_t *sb, const char *s) {
             strbuf_putc(sb, (char)c);
         else strbuf_printf(sb, "%%%02X", c);
     }
+}
+
+typedef struct resolve_job {
+    const char *host;
+    char addr[64]; /* the address, or the resolver's error */
+    bool ok;
+} resolve_job_t;
+
+static void resolve(void *arg) {
+    resolve_job_t *j = arg;
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    j->ok = false;
+    int rc = getaddrinfo(j->host, NULL, &hints, &res);
+    if (rc != 0 || !res) {
+        snprintf(j->addr, sizeof j->addr, "%s", rc ? gai_strerror(rc) : "no address");
+        return;
+    }
+    const void *in = res->ai_family == AF_INET6 ? (const void *)&((struct sockaddr_in6 *)res->ai_addr)->sin6_addr
+                                                : (const void *)&((struct sockaddr_in *)res->ai_addr)->sin_addr;
+    j->ok = inet_ntop(res->ai_family, in, j->addr, sizeof j->addr) != NULL;
+    freeaddrinfo(res);
+}
+
+/* libpq resolves host names synchronously while connecting, which would
+ * block the loop: a named host is resolved on the offload threads first
+ * and its address passed as hostaddr (the name stays for TLS checks). */
+static char *with_hostaddr(arena_t *a, char *conninfo, const char *uri, const char **msg) {
+    sqla_url_t u;
+    if (!sqla_url_parse(a, uri, &u) || !u.host || !*u.host || u.host[0] == '/' || json_object_get(u.query, "hostaddr") ||
+        json_object_get(u.query, "host") || strchr(u.host, ','))
+        return conninfo;
+    unsigned char buf[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, u.host, buf) == 1 || inet_pton(AF_INET6, u.host, buf) == 1) return conninfo;
+    resolve_job_t job = {.host = u.host};
+    offload_run(resolve, &job);
+    if (!job.ok) { /* worded as libpq words it, for the connection error patterns */
+        *msg = arena_sprintf(a, "could not translate host name \"%s\" to address: %s", u.host, job.addr);
+        return NULL;
+    }
+    return arena_sprintf(a, "%s%chostaddr=%s", conninfo, strchr(conninfo, '?') ? '&' : '?', job.addr);
 }
 
 char *target_conninfo(arena_t *a, const char *uri, const char *password, const char **msg) {
@@ -77,7 +123,7 @@ char *target_conninfo(arena_t *a, const char *uri, const char *password, const c
     }
     char *out = arena_strdup(a, ci);
     free(ci);
-    return out;
+    return with_hostaddr(a, out, with_pw, msg);
 }
 
 target_status_t target_db_open(pg_pool_t *meta, arena_t *a, const config_t *cfg, int64_t id, target_db_t *out,

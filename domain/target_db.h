@@ -37,7 +37,9 @@ target_status_t target_db_open(pg_pool_t *meta, arena_t *a, const config_t *cfg,
 /* The backend of an SQLAlchemy URI ("postgresql+psycopg2://" -> "postgresql"). */
 const char *target_backend(arena_t *a, const char *uri);
 /* libpq connection string for uri with password (NULL keeps the URI's
- * own); NULL with *msg when the URI is not a PostgreSQL one. */
+ * own), its host name resolved off the loop (hostaddr); NULL with *msg when
+ * the URI is not a PostgreSQL one or the host does not resolve (then *msg
+ * starts with "could not translate host name"). */
 char *target_conninfo(arena_t *a, const char *uri, const char *password, const char **msg);
 /* The message of the engine refusal. */
 const char *target_unsupported_message(arena_t *a, const char *backend);

@@ -30,7 +30,7 @@ void database_validate_parameters(request_t *req);
  * SIP-40 error object (new reference). */
 json_t *database_connect_error(request_t *req, const char *raw);
 /* SELECT 1 on a private connection: 200 {"message": "OK"}, or 400 with the
- * classified connection error. */
-void database_ping_answer(request_t *req, const char *conninfo);
+ * classified connection error (connect_error when conninfo is NULL). */
+void database_ping_answer(request_t *req, const char *conninfo, const char *connect_error);
 
 #endif

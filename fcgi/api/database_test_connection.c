@@ -166,17 +166,21 @@ void database_test_connection(request_t *req) {
     }
     const char *msg = NULL;
     const char *ci = target_conninfo(req->arena, uri, password, &msg);
-    if (!ci) return dataset_sip40(req, 422, "GENERIC_COMMAND_ERROR", msg, NULL, 1010,
-                                  "Superset encountered an error while running a command.");
-    database_ping_answer(req, ci);
+    if (!ci && strncmp(msg, "could not translate host name", 29))
+        return dataset_sip40(req, 422, "GENERIC_COMMAND_ERROR", msg, NULL, 1010,
+                             "Superset encountered an error while running a command.");
+    database_ping_answer(req, ci, msg);
 }
 
-void database_ping_answer(request_t *req, const char *conninfo) {
-    pg_pool_t *pool = target_pool_temporary(conninfo, target_query_timeout(req->cfg));
-    if (!pool) return error_fab(req, 500, "Fatal error");
-    pg_error_t err = {0};
-    pg_result_t *r = pg_query(pool, req->arena, &err, "SELECT 1", 0, NULL);
-    pg_pool_free(pool);
+void database_ping_answer(request_t *req, const char *conninfo, const char *connect_error) {
+    pg_error_t err = {.message = connect_error};
+    pg_result_t *r = NULL;
+    if (conninfo) {
+        pg_pool_t *pool = target_pool_temporary(conninfo, target_query_timeout(req->cfg));
+        if (!pool) return error_fab(req, 500, "Fatal error");
+        r = pg_query(pool, req->arena, &err, "SELECT 1", 0, NULL);
+        pg_pool_free(pool);
+    }
     if (r) return error_fab(req, 200, "OK");
     const char *raw = arena_sprintf(req->arena,
                                     "(builtins.NoneType) None\n[SQL: (psycopg2.OperationalError) %s\n(Background on this"

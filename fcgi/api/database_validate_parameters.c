@@ -237,6 +237,6 @@ void database_validate_parameters(request_t *req) {
     const char *uri = build_uri(req->arena, params);
     const char *msg = NULL;
     const char *ci = target_conninfo(req->arena, uri, NULL, &msg);
-    if (!ci) return error_fab(req, 422, msg);
-    database_ping_answer(req, ci);
+    if (!ci && strncmp(msg, "could not translate host name", 29)) return error_fab(req, 422, msg);
+    database_ping_answer(req, ci, msg);
 }

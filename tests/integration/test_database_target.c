@@ -240,6 +240,20 @@ Test(database_target, test_connection) {
     cr_assert_str_eq(json_string_value(json_object_get(e, "error_type")), "GENERIC_DB_ENGINE_ERROR");
     json_decref(j);
 
+    /* host names are resolved off the loop: a name that resolves connects, one that does not is classified */
+    snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"postgresql://%s@localhost:%s/%s\"}", harness_env("LITESET_TEST_PGUSER"),
+             harness_env("LITESET_TEST_PGPORT"), harness_env("LITESET_TEST_DB"));
+    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", body, &st);
+    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    json_decref(j);
+    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/",
+                  "{\"sqlalchemy_uri\":\"postgresql://u@liteset-no-such-host.invalid/d\"}", &st);
+    cr_assert_eq(st, 400);
+    e = json_array_get(json_object_get(j, "errors"), 0);
+    cr_assert(strstr(json_string_value(json_object_get(e, "message")), "could not translate host name"), "%s",
+              json_dumps(j, 0));
+    json_decref(j);
+
     j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", "{\"sqlalchemy_uri\":\"mysql://u@h/d\"}", &st);
     cr_assert_eq(st, 422);
     json_decref(j);
