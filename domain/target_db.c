@@ -126,8 +126,35 @@ char *target_conninfo(arena_t *a, const char *uri, const char *password, const c
     return with_hostaddr(a, out, with_pw, msg);
 }
 
-target_status_t target_db_open(pg_pool_t *meta, arena_t *a, const config_t *cfg, int64_t id, target_db_t *out,
-                               const char **msg) {
+/* The URI with its database (PostgreSQL's catalog) replaced, as the spec's
+ * adjust_engine_params does for a catalog. */
+static const char *uri_for_catalog(arena_t *a, const char *uri, const char *catalog) {
+    const char *sep = strstr(uri, "://");
+    if (!sep || !catalog || !*catalog) return uri;
+    const char *rest = sep + 3;
+    size_t qpos = strcspn(rest, "?");
+    const char *at = NULL;
+    for (const char *c = rest; c < rest + qpos; c++)
+        if (*c == '@') at = c;
+    const char *host = at ? at + 1 : rest;
+    const char *slash = memchr(host, '/', (size_t)(rest + qpos - host));
+    const char *path_end = rest + qpos;
+    strbuf_t sb;
+    strbuf_init_arena(&sb, a, strlen(uri) + strlen(catalog) * 3 + 2);
+    strbuf_append(&sb, uri, (size_t)((slash ? slash : path_end) - uri));
+    strbuf_putc(&sb, '/');
+    for (const char *c = catalog; *c; c++) {
+        unsigned char ch = (unsigned char)*c;
+        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr("-._~", ch))
+            strbuf_putc(&sb, (char)ch);
+        else strbuf_printf(&sb, "%%%02X", ch);
+    }
+    strbuf_puts(&sb, path_end);
+    return sb.data;
+}
+
+target_status_t target_db_open(pg_pool_t *meta, arena_t *a, const config_t *cfg, int64_t id, const char *catalog,
+                               target_db_t *out, const char **msg) {
     memset(out, 0, sizeof *out);
     const char *ids = arena_sprintf(a, "%lld", (long long)id);
     pg_error_t err;
@@ -157,7 +184,7 @@ target_status_t target_db_open(pg_pool_t *meta, arena_t *a, const config_t *cfg,
         *msg = target_unsupported_message(a, out->backend);
         return TARGET_UNSUPPORTED;
     }
-    const char *ci = target_conninfo(a, out->sqlalchemy_uri, out->password, msg);
+    const char *ci = target_conninfo(a, uri_for_catalog(a, out->sqlalchemy_uri, catalog), out->password, msg);
     if (!ci) return TARGET_BAD_URI;
     out->pool = target_pool_get(ci, target_query_timeout(cfg));
     if (!out->pool) {

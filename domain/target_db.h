@@ -31,9 +31,10 @@ typedef enum {
     TARGET_META_ERROR,  /* the metadata database failed */
 } target_status_t;
 
-/* Loads database id and its pool. *msg (arena) explains failures. */
-target_status_t target_db_open(pg_pool_t *meta, arena_t *a, const config_t *cfg, int64_t id, target_db_t *out,
-                               const char **msg);
+/* Loads database id and the pool for catalog (another database of the
+ * same server; NULL: the URI's own). *msg (arena) explains failures. */
+target_status_t target_db_open(pg_pool_t *meta, arena_t *a, const config_t *cfg, int64_t id, const char *catalog,
+                               target_db_t *out, const char **msg);
 /* The backend of an SQLAlchemy URI ("postgresql+psycopg2://" -> "postgresql"). */
 const char *target_backend(arena_t *a, const char *uri);
 /* libpq connection string for uri with password (NULL keeps the URI's

@@ -63,12 +63,12 @@ static json_t *rison_q(request_t *req, const q_prop_t *props, const char *requir
 }
 
 /* Visible database opened for queries; false once answered. */
-static bool open_target(request_t *req, int64_t pk, target_db_t *db) {
+static bool open_target(request_t *req, int64_t pk, const char *catalog, target_db_t *db) {
     int v = database_visible(req, pk);
     if (v < 0) return error_fab(req, 500, "Fatal error"), false;
     if (!v) return error_fab(req, 404, "Not found"), false;
     const char *msg = NULL;
-    target_status_t st = target_db_open(app_pg(req->app), req->arena, req->cfg, pk, db, &msg);
+    target_status_t st = target_db_open(app_pg(req->app), req->arena, req->cfg, pk, catalog, db, &msg);
     if (st == TARGET_OK) return true;
     if (st == TARGET_NOT_FOUND) error_fab(req, 404, "Not found");
     else if (st == TARGET_META_ERROR) error_fab(req, 500, "Fatal error");
@@ -138,7 +138,7 @@ void database_schemas(request_t *req) {
                                      {NULL, 0}};
     target_db_t db;
     json_t *q = rison_q(req, props, NULL);
-    if (!q || !open_target(req, req_path_int(req, "pk"), &db)) return;
+    if (!q || !open_target(req, req_path_int(req, "pk"), json_string_value(json_object_get(q, "catalog")), &db)) return;
     pg_error_t err;
     json_t *all = pg_introspect_schemas(db.pool, req->arena, &err);
     if (!all) return connect_failed(req, &err);
@@ -174,7 +174,7 @@ void database_schemas(request_t *req) {
 void database_catalogs(request_t *req) {
     static const q_prop_t props[] = {{"force", JSON_TRUE}, {NULL, 0}};
     target_db_t db;
-    if (!rison_q(req, props, NULL) || !open_target(req, req_path_int(req, "pk"), &db)) return;
+    if (!rison_q(req, props, NULL) || !open_target(req, req_path_int(req, "pk"), NULL, &db)) return;
     pg_error_t err;
     pg_result_t *r = pg_query(db.pool, req->arena, &err,
                               "SELECT datname FROM pg_database WHERE datistemplate = false ORDER BY datname", 0, NULL);
@@ -199,7 +199,8 @@ void database_tables(request_t *req) {
     if (!v) return resp_json(req, 404, json_pack("{s:s}", "error", "Database not found."), JSON_PY_DEFAULT);
     target_db_t db;
     const char *msg = NULL;
-    if (target_db_open(app_pg(req->app), req->arena, req->cfg, pk, &db, &msg) != TARGET_OK)
+    if (target_db_open(app_pg(req->app), req->arena, req->cfg, pk,
+                       json_string_value(json_object_get(q, "catalog_name")), &db, &msg) != TARGET_OK)
         return resp_json(req, 422, json_pack("{s:s}", "error", msg ? msg : "Database not found."), JSON_PY_DEFAULT);
     const char *schema = json_string_value(json_object_get(q, "schema_name"));
     pg_error_t err;
@@ -347,7 +348,8 @@ void database_table_metadata(request_t *req) {
     const char *schema = req_query_arg(req, "schema");
     target_db_t db;
     const char *msg = NULL;
-    if (target_db_open(app_pg(req->app), req->arena, req->cfg, pk, &db, &msg) != TARGET_OK)
+    if (target_db_open(app_pg(req->app), req->arena, req->cfg, pk, req_query_arg(req, "catalog"), &db, &msg) !=
+        TARGET_OK)
         return error_fab(req, 422, msg ? msg : "Database not found");
     if (!granted(req, &db, schema, name))
         return dataset_sip40(req, 404, "TABLE_NOT_FOUND_ERROR", "No such table", NULL, 0, NULL);
@@ -362,7 +364,7 @@ void database_select_star(request_t *req) {
     int64_t pk = req_path_int(req, "pk");
     target_db_t db;
     const char *msg = NULL;
-    target_status_t st = target_db_open(app_pg(req->app), req->arena, req->cfg, pk, &db, &msg);
+    target_status_t st = target_db_open(app_pg(req->app), req->arena, req->cfg, pk, NULL, &db, &msg);
     if (st == TARGET_NOT_FOUND) return error_fab(req, 404, "Not found");
     if (st == TARGET_META_ERROR) return error_fab(req, 500, "Fatal error");
     if (st != TARGET_OK) return error_fab(req, 422, msg);

@@ -49,10 +49,10 @@ static void set_msg(json_t *errors, const char *field, const char *msg) {
 }
 
 /* Whether table exists on the target database (SQLAlchemy errors count as no). */
-static bool table_exists(request_t *req, int64_t db_id, const char *schema, const char *table) {
+static bool table_exists(request_t *req, int64_t db_id, const char *catalog, const char *schema, const char *table) {
     target_db_t db;
     const char *msg = NULL;
-    if (target_db_open(app_pg(req->app), req->arena, req->cfg, db_id, &db, &msg) != TARGET_OK) return false;
+    if (target_db_open(app_pg(req->app), req->arena, req->cfg, db_id, catalog, &db, &msg) != TARGET_OK) return false;
     pg_error_t err;
     bool exists = false;
     json_t *cols = pg_introspect_columns(db.pool, req->arena, schema, table, &exists, &err);
@@ -87,7 +87,7 @@ static json_t *create_validate(request_t *req, json_t *props, int64_t db_id, jso
         if (!u) *db_err = true;
         const char *name = table_str(a, catalog, schema, table);
         if (u && pg_get_int(u, 0, 0, 0) > 0) set_msg(errors, "table", arena_sprintf(a, "Dataset %s already exists", name));
-        if (!(sql && *sql) && !table_exists(req, db_id, schema, table))
+        if (!(sql && *sql) && !table_exists(req, db_id, catalog, schema, table))
             set_msg(errors, "table", arena_sprintf(a, "Table [%s] could not be found, please double check your database"
                                                       " connection, schema, and table name", name));
         if (sql && *sql && !security_is_admin(req->cfg, req->user) &&

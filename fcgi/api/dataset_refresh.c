@@ -38,7 +38,7 @@ bool dataset_fetch_metadata(request_t *req, pg_conn_t *c, int64_t pk, const char
     arena_t *a = req->arena;
     pg_error_t err;
     const char *ids = num(a, pk);
-    pg_result_t *ds = pg_conn_query(c, a, &err, "SELECT table_name, schema, sql, database_id FROM tables"
+    pg_result_t *ds = pg_conn_query(c, a, &err, "SELECT table_name, schema, sql, database_id, catalog FROM tables"
                                                 " WHERE id = $1::int", 1, &ids);
     if (!ds || !pg_nrows(ds)) {
         *why = ds ? "dataset not found" : err.message;
@@ -50,7 +50,8 @@ bool dataset_fetch_metadata(request_t *req, pg_conn_t *c, int64_t pk, const char
         return false;
     }
     target_db_t db;
-    if (target_db_open(app_pg(req->app), a, req->cfg, pg_get_int(ds, 0, 3, 0), &db, why) != TARGET_OK) return false;
+    if (target_db_open(app_pg(req->app), a, req->cfg, pg_get_int(ds, 0, 3, 0), pg_get(ds, 0, 4), &db, why) != TARGET_OK)
+        return false;
     const char *schema = pg_get(ds, 0, 1);
     bool exists = false;
     json_t *cols = pg_introspect_columns(db.pool, a, schema && *schema ? schema : NULL, pg_get(ds, 0, 0), &exists, &err);

@@ -85,6 +85,11 @@ Test(database_target, introspection_and_connection) {
     cr_assert(has_string(json_object_get(j, "result"), "liteset_t"), "%s", json_dumps(j, 0));
     cr_assert(has_string(json_object_get(j, "result"), "information_schema"));
     json_decref(j);
+    /* another catalog is another database of the server */
+    j = get(&admin, "/api/v1/database/%lld/schemas/?q=(catalog:postgres)", db, 200);
+    cr_assert_not(has_string(json_object_get(j, "result"), "liteset_t"), "%s", json_dumps(j, 0));
+    cr_assert(has_string(json_object_get(j, "result"), "public"));
+    json_decref(j);
     j = get(&admin, "/api/v1/database/%lld/schemas/?q=(force:maybe)", db, 400);
     json_decref(j);
     j = get(&admin, "/api/v1/database/%lld/catalogs/", db, 200);
