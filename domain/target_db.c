@@ -159,7 +159,8 @@ target_status_t target_db_open(pg_pool_t *meta, arena_t *a, const config_t *cfg,
     const char *ids = arena_sprintf(a, "%lld", (long long)id);
     pg_error_t err;
     pg_result_t *r = pg_query(meta, a, &err,
-                              "SELECT database_name, sqlalchemy_uri, convert_from(password, 'UTF8'), extra"
+                              "SELECT database_name, sqlalchemy_uri, convert_from(password, 'UTF8'), extra,"
+                              " EXISTS (SELECT 1 FROM ssh_tunnels s WHERE s.database_id = dbs.id)"
                               " FROM dbs WHERE id = $1::int", 1, &ids);
     if (!r) {
         *msg = err.message;
@@ -182,6 +183,10 @@ target_status_t target_db_open(pg_pool_t *meta, arena_t *a, const config_t *cfg,
     out->extra = ej;
     if (!is_postgres(out->backend)) {
         *msg = target_unsupported_message(a, out->backend);
+        return TARGET_UNSUPPORTED;
+    }
+    if (pg_get_bool(r, 0, 4, false)) {
+        *msg = "Liteset cannot connect through an SSH tunnel yet";
         return TARGET_UNSUPPORTED;
     }
     const char *ci = target_conninfo(a, uri_for_catalog(a, out->sqlalchemy_uri, catalog), out->password, msg);

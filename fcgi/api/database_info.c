@@ -64,6 +64,26 @@ static json_t *str_or_null(const pg_result_t *r, int col) {
     return pg_isnull(r, 0, col) ? json_null() : json_string(pg_get(r, 0, col));
 }
 
+/* SSHTunnel.data of the database's tunnel (secrets masked), or NULL. */
+static json_t *ssh_tunnel_data(request_t *req, int64_t pk) {
+    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)pk)};
+    pg_error_t err;
+    pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
+                              "SELECT id, server_address, server_port, convert_from(username, 'UTF8'), password IS NOT NULL,"
+                              " private_key IS NOT NULL, private_key_password IS NOT NULL FROM ssh_tunnels"
+                              " WHERE database_id = $1::int ORDER BY id LIMIT 1", 1, p);
+    if (!r || !pg_nrows(r)) return NULL;
+    const char *user = pg_isnull(r, 0, 3) ? NULL
+                       : encrypted_type_decrypt(req->arena, config_str(req->cfg, "SECRET_KEY", ""), pg_get(r, 0, 3));
+    json_t *out = json_pack("{s:I,s:o,s:o,s:s?}", "id", (json_int_t)pg_get_int(r, 0, 0, 0), "server_address",
+                            str_or_null(r, 1), "server_port",
+                            pg_isnull(r, 0, 2) ? json_null() : json_integer(pg_get_int(r, 0, 2, 0)), "username", user);
+    static const char *const secrets[] = {"password", "private_key", "private_key_password"};
+    for (int i = 0; i < 3; i++)
+        if (pg_get_bool(r, 0, 4 + i, false)) json_object_set_new(out, secrets[i], json_string("XXXXXXXXXX"));
+    return out;
+}
+
 static void connection(request_t *req) {
     int64_t pk = req_path_int(req, "pk");
     int v = database_visible(req, pk);
@@ -108,6 +128,8 @@ static void connection(request_t *req) {
                             pg_get(r, 0, 15), "masked_encrypted_extra", engine_mask_encrypted_extra(req->arena, enc),
                             "parameters", engine_parameters_from_uri(req->arena, uri), "parameters_schema",
                             pg ? engine_pg_parameters_schema() : json_object(), "sqlalchemy_uri", uri);
+    json_t *tunnel = ssh_tunnel_data(req, pk);
+    if (tunnel) json_object_set_new(res, "ssh_tunnel", tunnel);
     resp_json(req, 200, json_pack("{s:I,s:o}", "id", (json_int_t)pk, "result", res), JSON_FLASK);
 }
 

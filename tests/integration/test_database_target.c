@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/encrypted_type.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/rest_client.h"
 
@@ -205,6 +206,31 @@ Test(database_target, introspection_and_connection) {
                      "TABLE_NOT_FOUND_ERROR");
     json_decref(j);
     j = get(&reader, "/api/v1/database/%lld/select_star/child/liteset_t/", db, 404);
+    json_decref(j);
+
+    /* a database behind an SSH tunnel: shown masked, not connected to directly */
+    rest_sql("DELETE FROM ssh_tunnels WHERE database_id IN (SELECT id FROM dbs WHERE database_name = 'liteset_t_ssh')");
+    rest_sql("DELETE FROM dbs WHERE database_name = 'liteset_t_ssh'");
+    long long ssh = atoll(rest_sql("INSERT INTO dbs (database_name, sqlalchemy_uri, uuid, allow_file_upload,"
+                                   " is_managed_externally) VALUES ('liteset_t_ssh', 'postgresql://u@10.0.0.1/d',"
+                                   " gen_random_uuid(), false, false) RETURNING id"));
+    arena_t *a = arena_new(0);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ssh_tunnels (id, database_id, server_address, server_port, username, password, uuid) VALUES"
+             " ((SELECT coalesce(max(id), 0) + 1 FROM ssh_tunnels), %lld, 'bastion', 22, convert_to('%s', 'UTF8'),"
+             " convert_to('%s', 'UTF8'), gen_random_uuid())", ssh,
+             encrypted_type_encrypt(a, "reference-secret-key-change-me", "tunneler", 8),
+             encrypted_type_encrypt(a, "reference-secret-key-change-me", "pw", 2));
+    rest_sql(sql);
+    arena_free(a);
+    j = get(&admin, "/api/v1/database/%lld/connection", ssh, 200);
+    json_t *tun = json_object_get(json_object_get(j, "result"), "ssh_tunnel");
+    cr_assert_str_eq(json_string_value(json_object_get(tun, "username")), "tunneler", "%s", json_dumps(j, 0));
+    cr_assert_str_eq(json_string_value(json_object_get(tun, "password")), "XXXXXXXXXX");
+    cr_assert_null(json_object_get(tun, "private_key"));
+    json_decref(j);
+    j = get(&admin, "/api/v1/database/%lld/schemas/", ssh, 422);
+    cr_assert(strstr(json_string_value(json_object_get(j, "message")), "SSH tunnel"));
     json_decref(j);
 
     /* Gamma does not see the database */
