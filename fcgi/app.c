@@ -45,6 +45,8 @@ static const route_table_t *const route_tables[] = {
     &filter_state_routes,
     &explore_routes,
     &dashboard_dataset_routes,
+    &dataset_routes,
+    &database_routes,
 };
 
 typedef struct retired {

@@ -4,8 +4,9 @@
  * encrypted like sqlalchemy_utils' EncryptedType, and the URI keeps the
  * mask XXXXXXXXXX in its place; the password never appears in a response.
  * A new database gets its database_access permission "[name].(id:N)".
- * Not here (they need database drivers): connection testing, schemas,
- * tables, catalogs, select_star, table metadata, upload. */
+ * The extras and the endpoints that reach the database itself (PostgreSQL
+ * targets) are in database_info.c and database_target.c; upload is not
+ * served yet. */
 #include <string.h>
 
 #include "domain/access.h"

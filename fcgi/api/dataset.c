@@ -1,9 +1,11 @@
 /* /api/v1/dataset: Superset's DatasetRestApi reads on the generic engine —
  * list / item / _info / related / distinct under DatasourceFilter, DELETE
  * and bulk delete (children and owner links go with the dataset) — plus the
- * two custom filters (Null or Empty on sql, Is certified on id). POST / PUT
- * and the driver-bound endpoints (refresh, select_star, drill info, export /
- * import, warm-up) are not here. */
+ * two custom filters (Null or Empty on sql, Is certified on id). The
+ * writes and extras (POST, PUT, refresh, related_objects, duplicate,
+ * drill_info, get_or_create, column / metric delete) are in
+ * dataset_routes.c and the files it names; export / import and warm-up are
+ * not served yet. */
 #include "fcgi/api/api.h"
 #include "fcgi/api/data_access_filter.h"
 #include "fcgi/api/related_users.h"
