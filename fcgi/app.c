@@ -34,6 +34,7 @@ static const route_table_t *const route_tables[] = {
     &theme_admin_routes,
     &tag_routes,
     &embedded_routes,
+    &import_bundle_routes,
 };
 
 typedef struct retired {

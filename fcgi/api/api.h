@@ -30,5 +30,6 @@ extern const route_table_t theme_routes; /* theme.c: /api/v1/theme writes */
 extern const route_table_t theme_admin_routes; /* theme_admin.c: system theme switches */
 extern const route_table_t tag_routes; /* tag.c: /api/v1/tag writes */
 extern const route_table_t embedded_routes; /* embedded.c: embedded_dashboard, available_domains */
+extern const route_table_t import_bundle_routes; /* import_bundle.c: POST <resource>/import/, assets/import/ */
 
 #endif
