@@ -64,8 +64,16 @@ $(BUILD)/test-unit: $(UNIT_OBJ) $(BUILD)/libliteset.a
 $(BUILD)/test-integration: $(INTEG_OBJ) $(BUILD)/libliteset.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
+# The example bundle is loaded when it sits next to the project (never copied in).
+EXAMPLES_DIR = ../shared/superset-examples
+
 run: deps all
 	@./scripts/stack.sh start var
+	@if [ -f $(EXAMPLES_DIR)/configs/metadata.yaml ]; then \
+		echo "liteset load-examples $(EXAMPLES_DIR)"; \
+		SUPERSET_CONFIG_PATH=$(CURDIR)/var/superset_config.py $(BUILD)/liteset load-examples $(EXAMPLES_DIR) >var/log/load-examples.log 2>&1 \
+			|| { echo "load-examples failed, see var/log/load-examples.log"; exit 1; }; \
+	else echo "note: $(EXAMPLES_DIR) not found, example dashboards not loaded"; fi
 
 stop:
 	@./scripts/stack.sh stop var
