@@ -168,8 +168,43 @@ static const char *placeholder(arena_t *a, ctype_t t, int i) {
     return arena_sprintf(a, "$%d::%s", i, casts[t]);
 }
 
+/* Python-side column defaults of the reference's models, applied when a new
+ * row leaves the column out (the database defaults differ or are absent). */
+static const struct {
+    const char *table, *column, *value;
+    ctype_t type;
+} insert_defaults[] = {
+    {"dashboards", "published", "false", C_BOOL},
+    {"tables", "filter_select_enabled", "true", C_BOOL},
+    {"tables", "\"offset\"", "0", C_INT},
+    {"tables", "is_featured", "false", C_BOOL},
+    {"tables", "is_sqllab_view", "false", C_BOOL},
+    {"table_columns", "is_dttm", "false", C_BOOL},
+    {"table_columns", "is_active", "true", C_BOOL},
+    {"table_columns", "groupby", "true", C_BOOL},
+    {"table_columns", "filterable", "true", C_BOOL},
+    {"dbs", "expose_in_sqllab", "true", C_BOOL},
+    {"dbs", "allow_run_async", "false", C_BOOL},
+    {"dbs", "allow_ctas", "false", C_BOOL},
+    {"dbs", "allow_cvas", "false", C_BOOL},
+    {"dbs", "allow_dml", "false", C_BOOL},
+    {"dbs", "allow_file_upload", "false", C_BOOL},
+    {"dbs", "impersonate_user", "false", C_BOOL},
+    {"dbs", "select_as_create_table_as", "false", C_BOOL},
+};
+
+static bool row_has(const row_t *r, const char *col) {
+    for (int i = 0; i < r->n; i++)
+        if (!strcmp(r->cols[i], col)) return true;
+    return false;
+}
+
 /* INSERT (id 0) or UPDATE of one row, with the audit columns; the row id or -1. */
-static int64_t write_row(bw_ctx_t *w, const char *table, int64_t id, const row_t *r) {
+static int64_t write_row(bw_ctx_t *w, const char *table, int64_t id, const row_t *given) {
+    row_t full = *given, *r = &full;
+    for (size_t i = 0; !id && i < sizeof insert_defaults / sizeof insert_defaults[0]; i++)
+        if (!strcmp(insert_defaults[i].table, table) && !row_has(r, insert_defaults[i].column))
+            row_set(r, insert_defaults[i].column, insert_defaults[i].type, insert_defaults[i].value);
     strbuf_t sql;
     strbuf_init_arena(&sql, w->a, 512);
     const char *params[MAX_COLS + 2];

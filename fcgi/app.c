@@ -35,6 +35,7 @@ static const route_table_t *const route_tables[] = {
     &tag_routes,
     &embedded_routes,
     &import_bundle_routes,
+    &export_bundle_routes,
 };
 
 typedef struct retired {

@@ -3,6 +3,8 @@
  * parser PyYAML wraps, so bundles parse as they do for the reference. */
 #include "lib/yaml_json.h"
 
+#include "lib/pyfloat.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -172,4 +174,158 @@ json_t *yaml_to_json(const char *text, size_t n) {
     }
     yaml_parser_delete(&parser);
     return out;
+}
+
+/* ---- the other direction: PyYAML safe_dump ---- */
+
+static bool timestamp_like(const char *s) {
+    /* YYYY-MM-DD, or YYYY-M-D[Tt ]H:MM:SS[.frac][ ][Z|+-H[:MM]] (PyYAML's timestamp resolver) */
+    int i = 0;
+    for (; i < 4; i++)
+        if (!isdigit((unsigned char)s[i])) return false;
+    if (s[4] != '-') return false;
+    const char *p = s + 5;
+    int n = 0;
+    while (isdigit((unsigned char)p[n])) n++;
+    if (n < 1 || n > 2 || p[n] != '-') return false;
+    p += n + 1;
+    n = 0;
+    while (isdigit((unsigned char)p[n])) n++;
+    if (n < 1 || n > 2) return false;
+    p += n;
+    if (!*p) return (p - s) == 10; /* the date form needs two-digit month and day */
+    if (*p == 'T' || *p == 't') p++;
+    else if (*p == ' ' || *p == '\t') while (*p == ' ' || *p == '\t') p++;
+    else return false;
+    n = 0;
+    while (isdigit((unsigned char)p[n])) n++;
+    if (n < 1 || n > 2 || p[n] != ':') return false;
+    p += n + 1;
+    if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1]) || p[2] != ':') return false;
+    p += 3;
+    if (!isdigit((unsigned char)p[0]) || !isdigit((unsigned char)p[1])) return false;
+    p += 2;
+    if (*p == '.') {
+        p++;
+        while (isdigit((unsigned char)*p)) p++;
+    }
+    while (*p == ' ' || *p == '\t') p++;
+    if (!*p) return true;
+    if (*p == 'Z') return !p[1];
+    if (*p != '+' && *p != '-') return false;
+    p++;
+    n = 0;
+    while (isdigit((unsigned char)p[n])) n++;
+    if (n < 1 || n > 2) return false;
+    p += n;
+    if (!*p) return true;
+    return p[0] == ':' && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) && !p[3];
+}
+
+bool yaml_plain_is_string(const char *s) {
+    if (is_one_of(s, null_words) || is_one_of(s, true_words) || is_one_of(s, false_words)) return false;
+    if (!strcmp(s, "<<") || !strcmp(s, "=")) return false;
+    json_t *num = plain_int(s);
+    if (!num) num = plain_float(s);
+    if (num) {
+        json_decref(num);
+        return false;
+    }
+    return !timestamp_like(s);
+}
+
+typedef struct emit_buf {
+    char *data;
+    size_t len, cap;
+} emit_buf_t;
+
+static int emit_write(void *ud, unsigned char *buf, size_t n) {
+    emit_buf_t *b = ud;
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->data = realloc(b->data, b->cap);
+    }
+    memcpy(b->data + b->len, buf, n);
+    b->len += n;
+    b->data[b->len] = 0;
+    return 1;
+}
+
+static bool emit_scalar(yaml_emitter_t *e, const char *text, bool is_string) {
+    yaml_event_t ev;
+    int plain_implicit = is_string ? yaml_plain_is_string(text) : 1;
+    yaml_scalar_event_initialize(&ev, NULL, (yaml_char_t *)YAML_STR_TAG, (yaml_char_t *)text, (int)strlen(text),
+                                 plain_implicit, is_string, YAML_ANY_SCALAR_STYLE);
+    return yaml_emitter_emit(e, &ev);
+}
+
+/* PyYAML's represent_float: repr(), lower case, ".0" added before an exponent. */
+static void float_text(double d, char *out, size_t n) {
+    if (isnan(d)) snprintf(out, n, ".nan");
+    else if (isinf(d)) snprintf(out, n, d > 0 ? ".inf" : "-.inf");
+    else {
+        char buf[PYFLOAT_BUF];
+        pyfloat_repr(d, buf);
+        char *e = strchr(buf, 'e');
+        if (e && !strchr(buf, '.')) snprintf(out, n, "%.*s.0%s", (int)(e - buf), buf, e);
+        else snprintf(out, n, "%s", buf);
+    }
+}
+
+static bool emit_value(yaml_emitter_t *e, const json_t *v, int depth) {
+    yaml_event_t ev;
+    char num[64];
+    if (depth > MAX_DEPTH) return false;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        yaml_mapping_start_event_initialize(&ev, NULL, (yaml_char_t *)YAML_MAP_TAG, 1, YAML_ANY_MAPPING_STYLE);
+        if (!yaml_emitter_emit(e, &ev)) return false;
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)v, k, x) if (!emit_scalar(e, k, true) || !emit_value(e, x, depth + 1)) return false;
+        yaml_mapping_end_event_initialize(&ev);
+        return yaml_emitter_emit(e, &ev);
+    }
+    case JSON_ARRAY: {
+        yaml_sequence_start_event_initialize(&ev, NULL, (yaml_char_t *)YAML_SEQ_TAG, 1, YAML_ANY_SEQUENCE_STYLE);
+        if (!yaml_emitter_emit(e, &ev)) return false;
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) if (!emit_value(e, x, depth + 1)) return false;
+        yaml_sequence_end_event_initialize(&ev);
+        return yaml_emitter_emit(e, &ev);
+    }
+    case JSON_STRING: return emit_scalar(e, json_string_value(v), true);
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+        return emit_scalar(e, num, false);
+    case JSON_REAL:
+        float_text(json_real_value(v), num, sizeof num);
+        return emit_scalar(e, num, false);
+    case JSON_TRUE: return emit_scalar(e, "true", false);
+    case JSON_FALSE: return emit_scalar(e, "false", false);
+    default: return emit_scalar(e, "null", false);
+    }
+}
+
+char *json_to_yaml(const json_t *v, size_t *len) {
+    yaml_emitter_t e;
+    yaml_event_t ev;
+    emit_buf_t b = {NULL, 0, 0};
+    if (!yaml_emitter_initialize(&e)) return NULL;
+    yaml_emitter_set_output(&e, emit_write, &b);
+    yaml_emitter_set_unicode(&e, 0);
+    yaml_emitter_set_width(&e, 80);
+    yaml_emitter_set_indent(&e, 2);
+    bool ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emitter_emit(&e, &ev) &&
+              yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) && yaml_emitter_emit(&e, &ev) &&
+              emit_value(&e, v, 0) && yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&e, &ev) &&
+              yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&e, &ev) && yaml_emitter_flush(&e);
+    yaml_emitter_delete(&e);
+    if (!ok) {
+        free(b.data);
+        return NULL;
+    }
+    if (len) *len = b.len;
+    return b.data;
 }

@@ -99,7 +99,7 @@ bool zipf_writer_add(zipf_writer_t *w, const char *name, const char *data, size_
         zip_source_free(s);
         return !(w->failed = true);
     }
-    zip_set_file_compression(w->z, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 0);
+    zip_set_file_compression(w->z, (zip_uint64_t)idx, ZIP_CM_STORE, 0); /* as Python's ZipFile writes by default */
     return true;
 }
 

@@ -27,7 +27,7 @@ typedef void (*zipf_member_fn)(void *ud, const char *name, const char *data, siz
 zipf_status_t zipf_read(const void *data, size_t len, size_t max_member, double max_ratio,
                         bool (*want)(const char *name), zipf_member_fn fn, void *ud);
 
-/* Archive writer (deflate). */
+/* Archive writer (members stored uncompressed, like Python's ZipFile default). */
 typedef struct zipf_writer zipf_writer_t;
 zipf_writer_t *zipf_writer_new(void);
 /* Adds a copy of n bytes under name. False on error. */

@@ -31,5 +31,6 @@ extern const route_table_t theme_admin_routes; /* theme_admin.c: system theme sw
 extern const route_table_t tag_routes; /* tag.c: /api/v1/tag writes */
 extern const route_table_t embedded_routes; /* embedded.c: embedded_dashboard, available_domains */
 extern const route_table_t import_bundle_routes; /* import_bundle.c: POST <resource>/import/, assets/import/ */
+extern const route_table_t export_bundle_routes; /* export_bundle.c: GET <resource>/export/, assets/export/ */
 
 #endif

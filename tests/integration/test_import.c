@@ -475,3 +475,160 @@ Test(import, database_passwords_and_permissions) {
     free(zip);
     rest_sql("DELETE FROM dbs WHERE uuid = 'b1d3f8a2-0c5e-4f61-9d7a-2e4c6a8b0f13'");
 }
+
+/* ---- export ---- */
+
+typedef struct members {
+    json_t *names; /* name -> text */
+} members_t;
+
+static void on_member(void *ud, const char *name, const char *data, size_t len) {
+    members_t *m = ud;
+    json_object_set_new(m->names, name, json_stringn(data, len));
+}
+
+static bool any_name(const char *name) {
+    (void)name;
+    return true;
+}
+
+/* The members of an export answer; the root folder must be <prefix>_<YYYYMMDDTHHMMSS>/. */
+static json_t *export_members(http_response_t *r, const char *prefix, char *root, size_t rootlen) {
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    cr_assert_str_eq(http_header(r, "Content-Type"), "application/zip");
+    const char *cd = http_header(r, "Content-Disposition");
+    cr_assert(cd && !strncmp(cd, "attachment; filename=", 21), "%s", cd ? cd : "(none)");
+    snprintf(root, rootlen, "%.*s", (int)(strlen(cd + 21) - 4), cd + 21);
+    cr_assert(!strncmp(root, prefix, strlen(prefix)) && strlen(root) == strlen(prefix) + 15, "root %s", root);
+    members_t m = {json_object()};
+    cr_assert_eq(zipf_read(r->body, r->body_len, 1 << 30, 1000, any_name, on_member, &m), ZIPF_OK);
+    return m.names;
+}
+
+static http_response_t *get_with(rest_session_t *s, const char *path) {
+    const char *const h[] = {s->bearer, s->cookie, s->csrf, NULL};
+    http_response_t *r = http_request("GET", path, h, NULL, 0);
+    cr_assert(r);
+    return r;
+}
+
+Test(import, export_round_trip) {
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    bundle_t b;
+    size_t len;
+    char *zip = examples_zip(&b, &len);
+    cleanup_examples(b.dashboards);
+    http_response_t *r = post_bundle(&admin, "/api/v1/assets/import/", "bundle", zip, len, NULL);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    http_free(r);
+    free(zip);
+
+    long long dash_id = atoll(rest_sql("SELECT id FROM dashboards WHERE slug = 'unicode-test'"));
+    char path[256], root[128];
+    snprintf(path, sizeof path, "/api/v1/dashboard/export/?q=!(%lld)&token=tok123", dash_id);
+    r = get_with(&admin, path);
+    json_t *files = export_members(r, "dashboard_export_", root, sizeof root);
+    bool token_cookie = false;
+    for (int i = 0; i < r->nheaders; i++)
+        if (!strcasecmp(r->headers[i].name, "Set-Cookie") && !strncmp(r->headers[i].value, "tok123=done;", 12))
+            token_cookie = strstr(r->headers[i].value, "Max-Age=600") != NULL;
+    cr_assert(token_cookie, "token cookie");
+    http_free(r);
+    char name[512];
+    snprintf(name, sizeof name, "%s/metadata.yaml", root);
+    const char *meta = json_string_value(json_object_get(files, name));
+    cr_assert(meta && !strncmp(meta, "version: 1.0.0\ntype: Dashboard\ntimestamp: '", 43), "%s", meta ? meta : "(none)");
+    snprintf(name, sizeof name, "%s/dashboards/Unicode_Test_%lld.yaml", root, dash_id);
+    const char *dash = json_string_value(json_object_get(files, name));
+    cr_assert(dash, "dashboard file %s", name);
+    cr_assert(!strncmp(dash, "dashboard_title: Unicode Test\ndescription: null\ncss: null\nslug: unicode-test\n", 77), "%s", dash);
+    snprintf(name, sizeof name, "%s/databases/examples.yaml", root);
+    cr_assert(json_object_get(files, name), "database file");
+    int charts = 0, datasets = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(files, k, v) {
+        charts += strstr(k, "/charts/") != NULL;
+        datasets += strstr(k, "/datasets/examples/") != NULL;
+    }
+    cr_assert_eq(charts, 1);
+    cr_assert_eq(datasets, 1);
+
+    /* the exported bundle imports again: a deleted dashboard comes back with its uuid */
+    char uuid[64];
+    snprintf(path, sizeof path, "SELECT uuid FROM dashboards WHERE id = %lld", dash_id);
+    snprintf(uuid, sizeof uuid, "%s", rest_sql(path));
+    snprintf(path, sizeof path, "/api/v1/dashboard/%lld", dash_id);
+    int st;
+    json_t *j = rest_call(&admin, "DELETE", path, NULL, &st);
+    cr_assert_eq(st, 200, "%s", json_dumps(j, 0));
+    json_decref(j);
+    bundle_t out = {zipf_writer_new(), NULL, NULL, 0};
+    json_object_foreach(files, k, v) cr_assert(zipf_writer_add(out.zip, k, json_string_value(v), json_string_length(v)));
+    size_t elen;
+    char *exported = finish(&out, &elen);
+    r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", exported, elen, NULL);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    http_free(r);
+    snprintf(path, sizeof path, "SELECT count(*) FROM dashboards d JOIN dashboard_slices ds ON ds.dashboard_id = d.id"
+                                " WHERE d.uuid = '%s'", uuid);
+    cr_assert_str_eq(rest_sql(path), "1", "dashboard and its chart link are back");
+    r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", exported, elen, NULL);
+    cr_assert_eq(r->status, 422, "exists now: %s", r->body);
+    http_free(r);
+    const char *const ow[] = {"overwrite", "true", NULL};
+    r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", exported, elen, ow);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    http_free(r);
+    free(exported);
+    json_decref(files);
+
+    /* every resource's export; unknown ids and bad arguments */
+    static const struct {
+        const char *path, *prefix;
+    } kinds[] = {{"/api/v1/chart/export/?q=!(%s)", "chart_export_"},
+                 {"/api/v1/dataset/export/?q=!(%s)", "dataset_export_"},
+                 {"/api/v1/database/export/?q=!(%s)", "database_export_"}};
+    const char *ids[] = {rest_sql("SELECT min(id) FROM slices s WHERE datasource_type = 'table'")};
+    char chart_id[32], table_id[32], db_id[32];
+    snprintf(chart_id, sizeof chart_id, "%s", ids[0]);
+    snprintf(table_id, sizeof table_id, "%s", rest_sql("SELECT min(t.id) FROM tables t JOIN dbs d ON d.id = t.database_id"
+                                                       " WHERE d.uuid = '" EXAMPLES_DB_UUID "'"));
+    snprintf(db_id, sizeof db_id, "%s", rest_sql("SELECT id FROM dbs WHERE uuid = '" EXAMPLES_DB_UUID "'"));
+    const char *kind_ids[] = {chart_id, table_id, db_id};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, kinds[i].path, kind_ids[i]);
+        r = get_with(&admin, path);
+        files = export_members(r, kinds[i].prefix, root, sizeof root);
+        cr_assert_geq(json_object_size(files), 3, "%s", path);
+        json_decref(files);
+        http_free(r);
+    }
+    r = get_with(&admin, "/api/v1/chart/export/?q=!(987654321)");
+    cr_assert_eq(r->status, 404);
+    cr_assert_str_eq(r->body, "{\"message\":\"Not found\"}");
+    http_free(r);
+    r = get_with(&admin, "/api/v1/dashboard/export/?q=!(abc)");
+    cr_assert_eq(r->status, 400, "%s", r->body);
+    http_free(r);
+
+    /* assets: everything, importable as it is */
+    r = get_with(&admin, "/api/v1/assets/export/");
+    files = export_members(r, "assets_export_", root, sizeof root);
+    http_free(r);
+    snprintf(name, sizeof name, "%s/metadata.yaml", root);
+    cr_assert(strstr(json_string_value(json_object_get(files, name)), "type: assets\n"));
+    bundle_t all = {zipf_writer_new(), NULL, NULL, 0};
+    json_object_foreach(files, k, v) cr_assert(zipf_writer_add(all.zip, k, json_string_value(v), json_string_length(v)));
+    char *assets = finish(&all, &elen);
+    r = post_bundle(&admin, "/api/v1/assets/import/", "bundle", assets, elen, NULL);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    http_free(r);
+    free(assets);
+    json_decref(files);
+
+    cleanup_examples(b.dashboards);
+    json_decref(b.dashboards);
+    json_decref(b.charts);
+}
