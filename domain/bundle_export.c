@@ -8,6 +8,7 @@
 
 #include "lib/encrypted_type.h"
 #include "lib/json.h"
+#include "lib/offload.h"
 #include "lib/strbuf.h"
 #include "lib/uuid.h"
 #include "lib/yaml_json.h"
@@ -130,14 +131,26 @@ static void parse_member(json_t *o, const char *key, json_t *fallback) {
     else if (fallback) json_object_set_new(o, key, fallback);
 }
 
+/* Keeps the payload; the YAML text is written at the end, off the loop. */
 static void add_file(ex_t *x, const char *name, json_t *payload) {
-    if (!x->failed && !json_object_get(x->files, name)) {
+    if (!x->failed && !json_object_get(x->files, name)) json_object_set(x->files, name, payload);
+    json_decref(payload);
+}
+
+/* Every payload to its YAML text; an offload job (pure CPU). */
+static void to_yaml_job(void *arg) {
+    ex_t *x = arg;
+    const char *name;
+    json_t *payload;
+    json_object_foreach(x->files, name, payload) {
         char *yaml = json_to_yaml(payload, NULL);
-        if (yaml) json_object_set_new(x->files, name, json_string(yaml));
-        else x->failed = true;
+        if (!yaml) {
+            x->failed = true;
+            return;
+        }
+        json_object_set_new(x->files, name, json_string(yaml)); /* same key: iteration stays valid */
         free(yaml);
     }
-    json_decref(payload);
 }
 
 static bool seen(ex_t *x, const char *name) { return json_object_get(x->files, name) != NULL; }
@@ -564,13 +577,13 @@ bool bundle_export(pg_pool_t *pg, arena_t *a, export_command_t cmd, const json_t
         size_t i;
         json_t *id;
         json_array_foreach(ids, i, id) kinds[cmd].fn(&x, json_integer_value(id), true);
-        return !x.failed;
     }
-    for (size_t k = 0; k < sizeof asset_order / sizeof asset_order[0] && !x.failed; k++) {
+    for (size_t k = 0; cmd == EXPORT_ASSETS && k < sizeof asset_order / sizeof asset_order[0] && !x.failed; k++) {
         json_t *all = rows(&x, kinds[asset_order[k]].all_sql, 0, NULL);
         size_t i;
         json_t *r;
         json_array_foreach(all, i, r) kinds[asset_order[k]].fn(&x, json_integer_value(json_object_get(r, "id")), false);
     }
+    if (!x.failed) offload_run(to_yaml_job, &x);
     return !x.failed;
 }

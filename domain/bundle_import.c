@@ -10,6 +10,7 @@
 #include "domain/access.h"
 #include "domain/bundle_write.h"
 #include "lib/json.h"
+#include "lib/offload.h"
 #include "lib/yaml_json.h"
 
 #define METADATA_FILE "metadata.yaml"
@@ -146,22 +147,42 @@ static bool check_metadata(arena_t *a, const json_t *contents, const command_spe
     return true;
 }
 
+typedef struct parse_job {
+    const json_t *contents;
+    const command_spec_t *spec;
+    json_t *parsed; /* file -> config, or JSON null when not YAML */
+} parse_job_t;
+
+/* Parses the YAML of every file the command reads; an offload job (pure CPU). */
+static void parse_files_job(void *arg) {
+    parse_job_t *j = arg;
+    const char *file;
+    json_t *text;
+    json_object_foreach((json_t *)j->contents, file, text) {
+        int kind = bundle_kind_of(file);
+        if (kind < 0 || !j->spec->kinds[kind] || !json_is_string(text) || !json_string_length(text)) continue;
+        json_t *config = yaml_to_json(json_string_value(text), json_string_length(text));
+        json_object_set_new(j->parsed, file, config ? config : json_null());
+    }
+}
+
 /* load_configs: parse and validate every file of a kind the command reads. */
 static json_t *load_configs(arena_t *a, pg_conn_t *c, const json_t *contents, const command_spec_t *spec,
                             const import_opts_t *o, json_t *failures, pg_error_t *err) {
     json_t *dbs = existing_uuids(c, a, "dbs", err);
     if (!dbs) return NULL;
+    parse_job_t job = {contents, spec, json_object()};
+    offload_run(parse_files_job, &job);
     json_t *configs = json_object();
     const char *file;
-    json_t *text;
-    json_object_foreach((json_t *)contents, file, text) {
+    json_t *parsed;
+    json_object_foreach(job.parsed, file, parsed) {
         int kind = bundle_kind_of(file);
-        if (kind < 0 || !spec->kinds[kind] || !json_is_string(text) || !json_string_length(text)) continue;
-        json_t *config = yaml_to_json(json_string_value(text), json_string_length(text));
-        if (!config) {
+        if (json_is_null(parsed)) {
             add_failure(failures, file, json_string("Not a valid YAML file"));
             continue;
         }
+        json_t *config = json_incref(parsed);
         if (json_is_object(config)) inject_secrets(config, file, o);
         const char *uuid = json_is_object(config) ? uuid_key(a, config, "uuid") : NULL;
         json_t *errors = bundle_validate(kind, config, uuid && json_object_get(dbs, uuid));
@@ -172,6 +193,7 @@ static json_t *load_configs(arena_t *a, pg_conn_t *c, const json_t *contents, co
         }
         json_object_set_new(configs, file, config);
     }
+    json_decref(job.parsed);
     json_decref(dbs);
     return configs;
 }

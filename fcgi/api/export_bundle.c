@@ -4,6 +4,7 @@
  * {"message": "Not found"}); the files of the domain export command are
  * stored under "<type>_export_<local timestamp>/" in a ZIP sent as an
  * attachment; ?token=T sets the cookie T=done the UI polls for. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -16,6 +17,7 @@
 #include "fcgi/errors.h"
 #include "fcgi/model_rest.h"
 #include "lib/json.h"
+#include "lib/offload.h"
 #include "lib/zipfile.h"
 #include "persistence/model_query.h"
 
@@ -91,6 +93,28 @@ static const char *http_date(request_t *req, time_t t) {
                          months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+typedef struct zip_job {
+    const json_t *files;
+    const char *root;
+    char *zip;
+    size_t len;
+    bool ok;
+} zip_job_t;
+
+/* Stores every file under root/ in a ZIP; an offload job (no arena use). */
+static void zip_job(void *arg) {
+    zip_job_t *j = arg;
+    zipf_writer_t *w = zipf_writer_new();
+    const char *name;
+    json_t *text;
+    char path[4096];
+    json_object_foreach((json_t *)j->files, name, text) {
+        snprintf(path, sizeof path, "%s/%s", j->root, name);
+        zipf_writer_add(w, path, json_string_value(text), json_string_length(text));
+    }
+    j->ok = zipf_writer_finish(w, &j->zip, &j->len);
+}
+
 static void export_bundle(request_t *req) {
     const export_route_t *rt = route_of(req);
     if (!rt) return error_http(req, 404);
@@ -114,16 +138,11 @@ static void export_bundle(request_t *req) {
     if (!bundle_export(app_pg(req->app), req->arena, rt->command, ids, utc_iso(req),
                        config_str(req->cfg, "SECRET_KEY", ""), files))
         return error_fab(req, 500, "Fatal error");
-    zipf_writer_t *w = zipf_writer_new();
-    const char *name;
-    json_t *text;
-    json_object_foreach(files, name, text)
-        zipf_writer_add(w, arena_sprintf(req->arena, "%s/%s", root, name), json_string_value(text), json_string_length(text));
-    char *zip;
-    size_t len;
-    if (!zipf_writer_finish(w, &zip, &len)) return error_fab(req, 500, "Fatal error");
-    resp_body(req, 200, "application/zip", zip, len);
-    free(zip);
+    zip_job_t job = {files, root, NULL, 0, false};
+    offload_run(zip_job, &job);
+    if (!job.ok) return error_fab(req, 500, "Fatal error");
+    resp_body(req, 200, "application/zip", job.zip, job.len);
+    free(job.zip);
     resp_set_header(req, "Content-Disposition", arena_sprintf(req->arena, "attachment; filename=%s.zip", root));
     resp_set_header(req, "Cache-Control", "no-cache");
     const char *token = req_query_arg(req, "token");

@@ -16,6 +16,7 @@
 #include "fcgi/errors.h"
 #include "fcgi/formdata.h"
 #include "lib/json.h"
+#include "lib/offload.h"
 #include "lib/zipfile.h"
 
 #define ZIPPED_FILE_MAX_SIZE (100u * 1024u * 1024u)
@@ -86,9 +87,11 @@ static bool wanted_member(const char *name) {
 }
 
 typedef struct collect {
-    arena_t *a;
+    const char *data;
+    size_t len;
     json_t *contents;
     bool bad_text;
+    zipf_status_t status;
 } collect_t;
 
 /* remove_root: the path without its first component ("." when nothing is left). */
@@ -102,6 +105,13 @@ static void collect_member(void *ud, const char *name, const char *data, size_t 
         return;
     }
     json_object_set_new(c->contents, rel, text);
+}
+
+/* Reads the upload's members; runs on an offload thread (no arena use). */
+static void read_zip_job(void *arg) {
+    collect_t *c = arg;
+    c->status = zipf_read(c->data, c->len, ZIPPED_FILE_MAX_SIZE, ZIP_FILE_MAX_COMPRESS_RATIO, wanted_member,
+                          collect_member, c);
 }
 
 /* A JSON object form field (passwords and the ssh maps); false when it is not JSON. */
@@ -138,9 +148,10 @@ static void import_bundle(request_t *req) {
     size_t len;
     const char *upload = form_file(req, rt->file_field, &len);
     if (!upload) return error_fab(req, 400, "Arguments are not correct");
-    collect_t c = {req->arena, json_arena_own(req->arena, json_object()), false};
-    zipf_status_t zs = zipf_read(upload, len, ZIPPED_FILE_MAX_SIZE, ZIP_FILE_MAX_COMPRESS_RATIO, wanted_member,
-                                 collect_member, &c);
+    collect_t c = {upload, len, json_object(), false, ZIPF_OK};
+    offload_run(read_zip_job, &c); /* decompression is CPU work: off the loop */
+    json_arena_own(req->arena, c.contents);
+    zipf_status_t zs = c.status;
     if (zs == ZIPF_NOT_ZIP) {
         if (rt->zip_only) return command_error(req, 422, "Not a ZIP file", NULL);
         /* a single legacy (v0) file: no v0 importer here, as if none matched */
