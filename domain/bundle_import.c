@@ -168,7 +168,7 @@ static void parse_files_job(void *arg) {
 
 /* load_configs: parse and validate every file of a kind the command reads. */
 static json_t *load_configs(arena_t *a, pg_conn_t *c, const json_t *contents, const command_spec_t *spec,
-                            const import_opts_t *o, json_t *failures, pg_error_t *err) {
+                            const import_opts_t *o, json_t *failures, bool *ssh_disabled, pg_error_t *err) {
     json_t *dbs = existing_uuids(c, a, "dbs", err);
     if (!dbs) return NULL;
     parse_job_t job = {contents, spec, json_object()};
@@ -185,7 +185,15 @@ static json_t *load_configs(arena_t *a, pg_conn_t *c, const json_t *contents, co
         json_t *config = json_incref(parsed);
         if (json_is_object(config)) inject_secrets(config, file, o);
         const char *uuid = json_is_object(config) ? uuid_key(a, config, "uuid") : NULL;
-        json_t *errors = bundle_validate(kind, config, uuid && json_object_get(dbs, uuid));
+        bool existing = uuid && json_object_get(dbs, uuid);
+        json_t *ssh = kind == BUNDLE_DATABASES ? json_object_get(config, "ssh_tunnel") : NULL;
+        if (ssh && !json_is_null(ssh) && !existing && !o->ssh_tunneling) {
+            /* the schema raises SSHTunnelingNotEnabledError, which ends the whole import */
+            *ssh_disabled = true;
+            json_decref(config);
+            break;
+        }
+        json_t *errors = bundle_validate(kind, config, existing);
         if (errors) {
             add_failure(failures, file, errors);
             json_decref(config);
@@ -227,8 +235,14 @@ void bundle_import(pg_pool_t *pg, arena_t *a, const json_t *contents, const impo
     if (!check_metadata(a, contents, spec, o->command, failures, r)) goto done;
     c = pg_acquire(pg, a, &err);
     if (!c) goto db_error;
-    configs = load_configs(a, c, contents, spec, o, failures, &err);
+    bool ssh_disabled = false;
+    configs = load_configs(a, c, contents, spec, o, failures, &ssh_disabled, &err);
     if (!configs) goto db_error;
+    if (ssh_disabled) {
+        set_result(r, o->command == IMPORT_ASSETS ? 500 : 400,
+                   o->command == IMPORT_ASSETS ? spec->failure : "SSH Tunneling is not enabled");
+        goto done;
+    }
     if (!o->overwrite && spec->main_kind >= 0 && !prevent_overwrite(a, c, configs, spec, failures, &err)) goto db_error;
     if (json_array_size(failures)) {
         if (o->command == IMPORT_ASSETS) set_result(r, 500, spec->failure); /* the assets command wraps every error */

@@ -38,6 +38,7 @@ typedef struct import_opts {
     bool is_admin;
     bool can_write[BUNDLE_KIND_COUNT]; /* can_write on the kind's view menu */
     const char *secret_key;     /* SECRET_KEY for the encrypted columns */
+    bool ssh_tunneling;         /* feature flag SSH_TUNNELING: new databases may carry an ssh_tunnel */
     int64_t examples_db_id;     /* examples: database of datasets whose database is not in the bundle */
     const char *examples_schema;/* examples: schema of datasets that declare none */
 } import_opts_t;

@@ -177,6 +177,7 @@ static void import_bundle(request_t *req) {
     for (int k = 0; k < BUNDLE_KIND_COUNT; k++)
         o.can_write[k] = security_can(app_security(req->app), req->cfg, req->user, "can_write", kind_views[k]);
     o.secret_key = config_str(req->cfg, "SECRET_KEY", "");
+    o.ssh_tunneling = config_feature(req->cfg, "SSH_TUNNELING");
 
     import_result_t r;
     bundle_import(app_pg(req->app), req->arena, c.contents, &o, &r);

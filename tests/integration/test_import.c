@@ -408,6 +408,18 @@ Test(import, bad_bundles) {
     http_free(r);
     free(zip);
 
+    /* a new database with an SSH tunnel while SSH_TUNNELING is off */
+    const char *const ssh[] = {
+        "metadata.yaml", "version: 1.0.0\ntype: Database\n",
+        "databases/s.yaml", "database_name: ssh_db\nsqlalchemy_uri: postgresql://u@h/db\n"
+                            "uuid: 0f4b5b55-1b0e-4a53-9d43-6c1b1e6e3a11\nversion: 1.0.0\n"
+                            "ssh_tunnel:\n  server_address: bastion\n  server_port: 22\n  username: u\n"
+                            "  password: XXXXXXXXXX\n", NULL};
+    zip = small_zip(ssh, &len);
+    expect_command_error(post_bundle(&admin, "/api/v1/database/import/", "formData", zip, len, NULL), 400,
+                         "SSH Tunneling is not enabled");
+    free(zip);
+
     const char *const bad_yaml[] = {"metadata.yaml", "version: 1.0.0\n", "charts/c.yaml", "slice_name: [unclosed\n", NULL};
     zip = small_zip(bad_yaml, &len);
     r = post_bundle(&admin, "/api/v1/chart/import/", "formData", zip, len, NULL);
