@@ -644,3 +644,146 @@ Test(import, export_round_trip) {
     json_decref(b.dashboards);
     json_decref(b.charts);
 }
+
+/* ---- the per-resource importers and exporters ---- */
+
+#define RT_DB_UUID "3c0f9a8e-52d4-4b8e-a1f3-0d9e6b7c5a21"
+#define RT_DS_UUID "7e1d2c3b-4a59-4f68-8e7d-6c5b4a3f2e10"
+#define RT_CHART_UUID "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+#define RT_QUERY_UUID "1b2c3d4e-5f60-4718-a9b0-c1d2e3f40516"
+
+static void cleanup_round_trip(void) {
+    rest_sql("DELETE FROM slice_user WHERE slice_id IN (SELECT id FROM slices WHERE uuid = '" RT_CHART_UUID "');"
+             "DELETE FROM slices WHERE uuid = '" RT_CHART_UUID "';"
+             "DELETE FROM saved_query WHERE uuid = '" RT_QUERY_UUID "';"
+             "DELETE FROM sqlatable_user WHERE table_id IN (SELECT id FROM tables WHERE uuid = '" RT_DS_UUID "');"
+             "DELETE FROM table_columns WHERE table_id IN (SELECT id FROM tables WHERE uuid = '" RT_DS_UUID "');"
+             "DELETE FROM sql_metrics WHERE table_id IN (SELECT id FROM tables WHERE uuid = '" RT_DS_UUID "');"
+             "DELETE FROM tables WHERE uuid = '" RT_DS_UUID "';"
+             "DELETE FROM dbs WHERE uuid = '" RT_DB_UUID "'");
+}
+
+static const char *const rt_database = "database_name: rt_db\nsqlalchemy_uri: postgresql://rt@db.example.com/rt\n"
+                                       "expose_in_sqllab: true\nallow_csv_upload: false\nextra: {}\n"
+                                       "uuid: " RT_DB_UUID "\nversion: 1.0.0\n";
+static const char *const rt_dataset = "table_name: rt_table\nschema: public\nsql: null\nuuid: " RT_DS_UUID "\n"
+                                      "columns:\n- column_name: ds\n  is_dttm: true\n  type: TIMESTAMP\n"
+                                      "- column_name: n\n  type: BIGINT\nmetrics:\n- metric_name: cnt\n"
+                                      "  expression: COUNT(*)\nversion: 1.0.0\ndatabase_uuid: " RT_DB_UUID "\n";
+
+Test(import, resource_importers_and_exporters) {
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    cleanup_round_trip();
+    size_t len;
+    /* a database import brings the datasets of that database */
+    const char *const db_files[] = {"metadata.yaml", "version: 1.0.0\ntype: Database\n", "databases/rt_db.yaml",
+                                    rt_database, "datasets/rt_db/rt_table.yaml", rt_dataset, NULL};
+    char *zip = small_zip(db_files, &len);
+    http_response_t *r = post_bundle(&admin, "/api/v1/database/import/", "formData", zip, len, NULL);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    http_free(r);
+    free(zip);
+    cr_assert_str_eq(rest_sql("SELECT count(*) FROM table_columns c JOIN tables t ON t.id = c.table_id WHERE t.uuid = '"
+                              RT_DS_UUID "'"), "2");
+    cr_assert_str_eq(rest_sql("SELECT perm FROM tables WHERE uuid = '" RT_DS_UUID "'"),
+                     rest_sql("SELECT '[rt_db].[rt_table](id:' || id || ')' FROM tables WHERE uuid = '" RT_DS_UUID "'"));
+
+    /* a chart import: the dataset and database already exist and are kept */
+    const char *const chart_files[] = {
+        "metadata.yaml", "version: 1.0.0\ntype: Slice\n", "databases/rt_db.yaml", rt_database,
+        "datasets/rt_db/rt_table.yaml", rt_dataset, "charts/rt_chart.yaml",
+        "slice_name: rt chart\nviz_type: table\nparams:\n  datasource: 999__table\n  annotation_layers:\n"
+        "  - annotationType: FORMULA\n    name: f\n  - annotationType: EVENT\n    name: e\n"
+        "query_context: '{\"datasource\": {\"id\": 999, \"type\": \"table\"}, \"queries\": [{\"datasource\": 1}]}'\n"
+        "cache_timeout: null\nuuid: " RT_CHART_UUID "\nversion: 1.0.0\ndataset_uuid: " RT_DS_UUID "\n",
+        NULL};
+    zip = small_zip(chart_files, &len);
+    r = post_bundle(&admin, "/api/v1/chart/import/", "formData", zip, len, NULL);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    http_free(r);
+    free(zip);
+    char ds_id[32];
+    snprintf(ds_id, sizeof ds_id, "%s", rest_sql("SELECT id FROM tables WHERE uuid = '" RT_DS_UUID "'"));
+    char expect[256];
+    snprintf(expect, sizeof expect, "%s|table|rt_table|%s__table|[{\"name\": \"f\", \"annotationType\": \"FORMULA\"}]|%s",
+             ds_id, ds_id, ds_id);
+    cr_assert_str_eq(rest_sql("SELECT datasource_id || '|' || datasource_type || '|' || datasource_name || '|' ||"
+                              " (params::jsonb->>'datasource') || '|' || (params::jsonb->'annotation_layers')::text || '|' ||"
+                              " (query_context::jsonb->'queries'->0->'datasource'->>'id')"
+                              " FROM slices WHERE uuid = '" RT_CHART_UUID "'"),
+                     expect, "datasource rewired, only FORMULA annotations kept");
+
+    /* a saved query */
+    const char *const query_files[] = {
+        "metadata.yaml", "version: 1.0.0\ntype: SavedQuery\n", "databases/rt_db.yaml", rt_database,
+        "queries/rt_db/public/rt_query.yaml",
+        "catalog: null\nschema: public\nlabel: rt query\ndescription: d\nsql: SELECT 1\nuuid: " RT_QUERY_UUID
+        "\nversion: 1.0.0\ndatabase_uuid: " RT_DB_UUID "\n",
+        NULL};
+    zip = small_zip(query_files, &len);
+    r = post_bundle(&admin, "/api/v1/saved_query/import/", "formData", zip, len, NULL);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    http_free(r);
+    r = post_bundle(&admin, "/api/v1/saved_query/import/", "formData", zip, len, NULL);
+    cr_assert_eq(r->status, 422, "%s", r->body);
+    cr_assert(strstr(r->body, "Saved_Queries already exists and `overwrite=true` was not passed"), "%s", r->body);
+    http_free(r);
+    free(zip);
+
+    /* exports of each, with the reference's file names, importable again */
+    char path[256], root[128], name[512];
+    snprintf(path, sizeof path, "/api/v1/saved_query/export/?q=!(%s)",
+             rest_sql("SELECT id FROM saved_query WHERE uuid = '" RT_QUERY_UUID "'"));
+    r = get_with(&admin, path);
+    json_t *files = export_members(r, "saved_query_export_", root, sizeof root);
+    http_free(r);
+    snprintf(name, sizeof name, "%s/queries/rt_db/public/rt_query.yaml", root);
+    cr_assert_str_eq(json_string_value(json_object_get(files, name)),
+                     "catalog: null\nschema: public\nlabel: rt query\ndescription: d\nsql: SELECT 1\nuuid: " RT_QUERY_UUID
+                     "\nversion: 1.0.0\ndatabase_uuid: " RT_DB_UUID "\n");
+    snprintf(name, sizeof name, "%s/databases/rt_db.yaml", root);
+    cr_assert_str_eq(json_string_value(json_object_get(files, name)),
+                     "database_name: rt_db\nsqlalchemy_uri: postgresql://rt@db.example.com/rt\ncache_timeout: null\n"
+                     "expose_in_sqllab: true\nallow_run_async: false\nallow_ctas: false\nallow_cvas: false\n"
+                     "allow_dml: false\nallow_file_upload: false\nextra: {}\nimpersonate_user: false\nuuid: " RT_DB_UUID
+                     "\nversion: 1.0.0\n");
+    json_decref(files);
+
+    snprintf(path, sizeof path, "/api/v1/database/export/?q=!(%s)",
+             rest_sql("SELECT id FROM dbs WHERE uuid = '" RT_DB_UUID "'"));
+    r = get_with(&admin, path);
+    files = export_members(r, "database_export_", root, sizeof root);
+    http_free(r);
+    snprintf(name, sizeof name, "%s/databases/rt_db.yaml", root);
+    const char *db_yaml = json_string_value(json_object_get(files, name));
+    cr_assert(db_yaml && strstr(db_yaml, "\nallow_csv_upload: false\n"), "%s", db_yaml ? db_yaml : "(none)");
+    snprintf(name, sizeof name, "%s/datasets/rt_db/rt_table.yaml", root);
+    const char *ds_yaml = json_string_value(json_object_get(files, name));
+    cr_assert(ds_yaml, "the database's dataset, without an id suffix");
+    cr_assert(strstr(ds_yaml, "\nmetrics:\n- metric_name: cnt\n  verbose_name: null\n  metric_type: null\n"
+                              "  expression: COUNT(*)\n"), "%s", ds_yaml);
+    json_decref(files);
+
+    snprintf(path, sizeof path, "/api/v1/chart/export/?q=!(%s)",
+             rest_sql("SELECT id FROM slices WHERE uuid = '" RT_CHART_UUID "'"));
+    r = get_with(&admin, path);
+    files = export_members(r, "chart_export_", root, sizeof root);
+    http_free(r);
+    bundle_t out = {zipf_writer_new(), NULL, NULL, 0};
+    const char *k;
+    json_t *v;
+    json_object_foreach(files, k, v) cr_assert(zipf_writer_add(out.zip, k, json_string_value(v), json_string_length(v)));
+    zip = finish(&out, &len);
+    const char *const ow[] = {"overwrite", "true", NULL};
+    r = post_bundle(&admin, "/api/v1/chart/import/", "formData", zip, len, ow);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    http_free(r);
+    r = post_bundle(&admin, "/api/v1/dataset/import/", "formData", zip, len, NULL);
+    cr_assert_eq(r->status, 422, "the bundle's type is Slice: %s", r->body);
+    cr_assert(strstr(r->body, "Must be equal to SqlaTable."), "%s", r->body);
+    http_free(r);
+    free(zip);
+    json_decref(files);
+    cleanup_round_trip();
+}
