@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <libpq-fe.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "lib/file.h"
 #include "lib/strbuf.h"
@@ -786,4 +790,80 @@ Test(import, resource_importers_and_exporters) {
     free(zip);
     json_decref(files);
     cleanup_round_trip();
+}
+
+/* ---- liteset load-examples ---- */
+
+static int run_cli(const char *const *args) {
+    char bin[1024];
+    snprintf(bin, sizeof bin, "%s/liteset", harness_env("LITESET_TEST_BIN"));
+    pid_t pid = fork();
+    if (pid == 0) {
+        setenv("SUPERSET_CONFIG_PATH", harness_env("LITESET_TEST_CONFIG"), 1);
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) dup2(devnull, 1), dup2(devnull, 2);
+        const char *argv[8] = {bin};
+        for (int i = 0; args[i] && i < 6; i++) argv[i + 1] = args[i];
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char *examples_sql(const char *sql) {
+    static char out[256];
+    char conninfo[512];
+    snprintf(conninfo, sizeof conninfo, "host=%s port=%s user=%s dbname=examples", harness_env("LITESET_TEST_PGHOST"),
+             harness_env("LITESET_TEST_PGPORT"), harness_env("LITESET_TEST_PGUSER"));
+    PGconn *pg = PQconnectdb(conninfo);
+    cr_assert_eq(PQstatus(pg), CONNECTION_OK, "%s", PQerrorMessage(pg));
+    PGresult *r = PQexec(pg, sql);
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(pg));
+    snprintf(out, sizeof out, "%s", PQntuples(r) ? PQgetvalue(r, 0, 0) : "");
+    PQclear(r);
+    PQfinish(pg);
+    return out;
+}
+
+Test(import, load_examples_cli, .timeout = 600) {
+    bundle_t b;
+    size_t len;
+    free(examples_zip(&b, &len)); /* for the dashboard uuids */
+    cleanup_examples(b.dashboards);
+    const char *const missing[] = {"load-examples", "/nonexistent/examples", NULL};
+    cr_assert_eq(run_cli(missing), 1, "no bundle there");
+
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/superset-examples", harness_env("LITESET_SHARED"));
+    const char *const args[] = {"load-examples", dir, NULL};
+    cr_assert_eq(run_cli(args), 0, "load-examples");
+    /* the CSV data, typed as the dataset files declare */
+    cr_assert_str_eq(examples_sql("SELECT count(*) FROM public.cleaned_sales_data"),
+                     "2823");
+    cr_assert_str_eq(examples_sql("SELECT data_type FROM information_schema.columns WHERE table_name = 'channels'"
+                                  " AND column_name = 'is_archived'"), "boolean");
+    cr_assert_str_eq(examples_sql("SELECT data_type FROM information_schema.columns WHERE table_name = 'cleaned_sales_data'"
+                                  " AND column_name = 'sales'"), "double precision");
+    /* the configs: the examples database, every dataset in schema public, dashboards without owners */
+    cr_assert_eq(sql_count("SELECT count(*) FROM tables t JOIN dbs d ON d.id = t.database_id WHERE d.uuid = '%s'"
+                           " AND t.schema = 'public'", EXAMPLES_DB_UUID), b.datasets);
+    cr_assert_str_eq(rest_sql("SELECT sqlalchemy_uri LIKE 'postgresql://%/examples?%' FROM dbs WHERE uuid = '"
+                              EXAMPLES_DB_UUID "'"), "t");
+    strbuf_t uuids;
+    strbuf_init(&uuids, 512);
+    const char *u;
+    json_t *cfg;
+    json_object_foreach(b.dashboards, u, cfg) strbuf_printf(&uuids, "%s'%s'", uuids.len ? "," : "", u);
+    cr_assert_eq(sql_count("SELECT count(*) FROM dashboards WHERE uuid::text IN (%s) AND id NOT IN"
+                           " (SELECT dashboard_id FROM dashboard_user)", uuids.data),
+                 (long long)json_object_size(b.dashboards));
+    strbuf_free(&uuids);
+    /* idempotent: a second run keeps the data and updates the configs */
+    cr_assert_eq(run_cli(args), 0, "load-examples again");
+    cr_assert_str_eq(examples_sql("SELECT count(*) FROM public.cleaned_sales_data"), "2823");
+    cleanup_examples(b.dashboards);
+    json_decref(b.dashboards);
+    json_decref(b.charts);
 }
