@@ -789,6 +789,39 @@ Test(import, resource_importers_and_exporters) {
     http_free(r);
     free(zip);
     json_decref(files);
+
+    /* assets with sparse=true: a chart whose dataset is not in the bundle but exists */
+    const char *const sparse_files[] = {
+        "metadata.yaml", "version: 1.0.0\ntype: assets\n", "charts/rt_chart.yaml",
+        "slice_name: rt chart sparse\nviz_type: table\nparams: {}\nuuid: " RT_CHART_UUID
+        "\nversion: 1.0.0\ndataset_uuid: " RT_DS_UUID "\n",
+        NULL};
+    zip = small_zip(sparse_files, &len);
+    expect_command_error(post_bundle(&admin, "/api/v1/assets/import/", "bundle", zip, len, NULL), 500,
+                         "Import failed for an unknown reason");
+    const char *const sparse[] = {"sparse", "true", NULL};
+    r = post_bundle(&admin, "/api/v1/assets/import/", "bundle", zip, len, sparse);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    http_free(r);
+    cr_assert_str_eq(rest_sql("SELECT slice_name FROM slices WHERE uuid = '" RT_CHART_UUID "'"), "rt chart sparse");
+
+    /* an Alpha user may import, but not overwrite what it does not own */
+    rest_create_user("Alpha", "import_alpha");
+    rest_session_t alpha;
+    rest_open(&alpha, "import_alpha", "import_alpha");
+    const char *const chart_only[] = {
+        "metadata.yaml", "version: 1.0.0\ntype: Slice\n", "databases/rt_db.yaml", rt_database,
+        "datasets/rt_db/rt_table.yaml", rt_dataset, "charts/rt_chart.yaml",
+        "slice_name: by alpha\nviz_type: table\nparams: {}\nuuid: " RT_CHART_UUID "\nversion: 1.0.0\ndataset_uuid: "
+        RT_DS_UUID "\n",
+        NULL};
+    free(zip);
+    zip = small_zip(chart_only, &len);
+    expect_command_error(post_bundle(&alpha, "/api/v1/chart/import/", "formData", zip, len, ow), 500,
+                         "A chart already exists and user doesn't have permissions to overwrite it");
+    cr_assert_str_eq(rest_sql("SELECT slice_name FROM slices WHERE uuid = '" RT_CHART_UUID "'"), "rt chart sparse",
+                     "rolled back");
+    free(zip);
     cleanup_round_trip();
 }
 
