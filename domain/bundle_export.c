@@ -443,6 +443,20 @@ static bool chart_in_layout(const json_t *position, const char *uuid) {
     return false;
 }
 
+/* themes/<name>.yaml: theme_name, json_data (decoded when it is JSON), uuid, version. */
+static void export_theme(ex_t *x, long long id) {
+    json_t *row = row_by_id(x, "SELECT theme_name, json_data, uuid::text AS uuid FROM themes WHERE id = $1::int", id);
+    if (!row) return;
+    const char *file = arena_sprintf(x->a, "themes/%s.yaml",
+                                     get_filename(x, json_string_value(json_object_get(row, "theme_name")), id, true));
+    if (seen(x, file)) return;
+    static const char *const keys[] = {"theme_name", "json_data", "uuid", NULL};
+    json_t *p = pick(row, keys);
+    parse_member(p, "json_data", NULL);
+    json_object_set_new(p, "version", json_string(EXPORT_VERSION));
+    add_file(x, file, p);
+}
+
 static void export_dashboard(ex_t *x, long long id, bool related) {
     json_t *row = row_by_id(x, "SELECT d.*, d.uuid::text AS uuid, th.uuid::text AS theme_uuid FROM dashboards d"
                                " LEFT JOIN themes th ON th.id = d.theme_id WHERE d.id = $1::int", id);
@@ -497,6 +511,8 @@ static void export_dashboard(ex_t *x, long long id, bool related) {
         size_t i;
         json_t *c;
         json_array_foreach(charts, i, c) export_chart(x, json_integer_value(json_object_get(c, "id")), true);
+        json_t *theme_id = json_object_get(row, "theme_id");
+        if (json_is_integer(theme_id)) export_theme(x, json_integer_value(theme_id));
         json_array_foreach(native_datasets, i, c) export_dataset(x, json_integer_value(c), true);
     }
     json_decref(native_datasets);

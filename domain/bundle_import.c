@@ -25,27 +25,27 @@ typedef struct command_spec {
     const char *exists_title;  /* "<title> already exists and `overwrite=true` was not passed" */
 } command_spec_t;
 
-#define K(db, ds, ch, da, q) {[BUNDLE_DATABASES] = db, [BUNDLE_DATASETS] = ds, [BUNDLE_CHARTS] = ch, \
-                              [BUNDLE_DASHBOARDS] = da, [BUNDLE_QUERIES] = q}
+#define K(db, ds, ch, da, q, th) {[BUNDLE_DATABASES] = db, [BUNDLE_DATASETS] = ds, [BUNDLE_CHARTS] = ch, \
+                                  [BUNDLE_DASHBOARDS] = da, [BUNDLE_QUERIES] = q, [BUNDLE_THEMES] = th}
 
 static const command_spec_t commands[] = {
-    [IMPORT_ASSETS] = {"assets", "assets", -1, K(1, 1, 1, 1, 1), "Import failed for an unknown reason", NULL},
-    [IMPORT_DASHBOARDS] = {"Dashboard", "dashboard", BUNDLE_DASHBOARDS, K(1, 1, 1, 1, 0),
+    [IMPORT_ASSETS] = {"assets", "assets", -1, K(1, 1, 1, 1, 1, 0), "Import failed for an unknown reason", NULL},
+    [IMPORT_DASHBOARDS] = {"Dashboard", "dashboard", BUNDLE_DASHBOARDS, K(1, 1, 1, 1, 0, 1),
                            "Import dashboard failed for an unknown reason", "Dashboard"},
-    [IMPORT_CHARTS] = {"Slice", "chart", BUNDLE_CHARTS, K(1, 1, 1, 0, 0), "Import chart failed for an unknown reason",
+    [IMPORT_CHARTS] = {"Slice", "chart", BUNDLE_CHARTS, K(1, 1, 1, 0, 0, 0), "Import chart failed for an unknown reason",
                        "Chart"},
-    [IMPORT_DATASETS] = {"SqlaTable", "dataset", BUNDLE_DATASETS, K(1, 1, 0, 0, 0),
+    [IMPORT_DATASETS] = {"SqlaTable", "dataset", BUNDLE_DATASETS, K(1, 1, 0, 0, 0, 0),
                          "Import dataset failed for an unknown reason", "Dataset"},
-    [IMPORT_DATABASES] = {"Database", "database", BUNDLE_DATABASES, K(1, 1, 0, 0, 0),
+    [IMPORT_DATABASES] = {"Database", "database", BUNDLE_DATABASES, K(1, 1, 0, 0, 0, 0),
                           "Import database failed for an unknown reason", "Database"},
-    [IMPORT_SAVED_QUERIES] = {"SavedQuery", "saved_queries", BUNDLE_QUERIES, K(1, 0, 0, 0, 1),
+    [IMPORT_SAVED_QUERIES] = {"SavedQuery", "saved_queries", BUNDLE_QUERIES, K(1, 0, 0, 0, 1, 0),
                               "Import saved query failed for an unknown reason.", "Saved_Queries"},
-    [IMPORT_EXAMPLES] = {NULL, "model", -1, K(1, 1, 1, 1, 0), "Import examples failed", NULL},
+    [IMPORT_EXAMPLES] = {NULL, "model", -1, K(1, 1, 1, 1, 0, 0), "Import examples failed", NULL},
 };
 
 static const char *const main_tables[BUNDLE_KIND_COUNT] = {
     [BUNDLE_DATABASES] = "dbs", [BUNDLE_DATASETS] = "tables", [BUNDLE_CHARTS] = "slices",
-    [BUNDLE_DASHBOARDS] = "dashboards", [BUNDLE_QUERIES] = "saved_query",
+    [BUNDLE_DASHBOARDS] = "dashboards", [BUNDLE_QUERIES] = "saved_query", [BUNDLE_THEMES] = "themes",
 };
 
 /* One validation failure: {file: messages}, kept in order. */

@@ -12,7 +12,7 @@
 
 typedef enum {
     T_STR, T_INT, T_BOOL, T_UUID, T_DICT, T_STRLIST, T_JSONSTR, T_URL, T_DATETIME,
-    T_COLUMNS, T_METRICS, T_DB_EXTRA, T_SSH, T_CURRENCY, T_FOLDERS, T_INTDICT,
+    T_COLUMNS, T_METRICS, T_DB_EXTRA, T_SSH, T_CURRENCY, T_FOLDERS, T_INTDICT, T_THEME_JSON,
 } ftype_t;
 
 typedef struct field {
@@ -116,6 +116,11 @@ static const field_t query_fields[] = {
     {"version", T_STR, true, false, 0}, {"database_uuid", T_UUID, true, false, 0}, END,
 };
 
+static const field_t theme_fields[] = {
+    {"theme_name", T_STR, true, false, 0}, {"json_data", T_THEME_JSON, true, true, 0},
+    {"uuid", T_UUID, true, false, 0}, {"version", T_STR, true, false, 0}, END,
+};
+
 static const field_t metadata_fields[] = {
     {"version", T_STR, true, false, 0}, {"type", T_STR, false, false, 0},
     {"timestamp", T_DATETIME, false, false, 0}, END,
@@ -127,7 +132,7 @@ static const struct {
 } kinds[BUNDLE_KIND_COUNT] = {
     [BUNDLE_DATABASES] = {"databases/", database_fields}, [BUNDLE_DATASETS] = {"datasets/", dataset_fields},
     [BUNDLE_CHARTS] = {"charts/", chart_fields},          [BUNDLE_DASHBOARDS] = {"dashboards/", dashboard_fields},
-    [BUNDLE_QUERIES] = {"queries/", query_fields},
+    [BUNDLE_QUERIES] = {"queries/", query_fields},        [BUNDLE_THEMES] = {"themes/", theme_fields},
 };
 
 const char *bundle_prefix(bundle_kind_t k) { return kinds[k].prefix; }
@@ -311,6 +316,15 @@ static json_t *value_error(const field_t *f, json_t *v) {
         return NULL;
     }
     case T_FOLDERS: return json_is_array(v) ? NULL : json_string("Not a valid list.");
+    case T_THEME_JSON: /* a JSON object, or JSON object text */
+        if (json_is_object(v)) return NULL;
+        if (json_is_string(v)) {
+            json_t *p = json_loads(json_string_value(v), 0, NULL);
+            bool ok = json_is_object(p);
+            json_decref(p);
+            if (ok) return NULL;
+        }
+        return json_string("Invalid JSON configuration");
     case T_COLUMNS:
         return json_is_array(v) ? list_of_nested(column_fields, v, column_text_keys) : json_string("Not a valid list.");
     case T_METRICS:

@@ -19,10 +19,11 @@ typedef enum {
     BUNDLE_CHARTS,
     BUNDLE_DASHBOARDS,
     BUNDLE_QUERIES,
+    BUNDLE_THEMES, /* dashboard imports only */
     BUNDLE_KIND_COUNT,
 } bundle_kind_t;
 
-/* "databases/" ... "queries/". */
+/* "databases/" ... "themes/". */
 const char *bundle_prefix(bundle_kind_t k);
 /* The kind of a bundle-relative file name by its first folder; -1 if none. */
 int bundle_kind_of(const char *file_name);

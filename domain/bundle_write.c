@@ -191,6 +191,9 @@ static const struct {
     {"dbs", "allow_file_upload", "false", C_BOOL},
     {"dbs", "impersonate_user", "false", C_BOOL},
     {"dbs", "select_as_create_table_as", "false", C_BOOL},
+    {"themes", "is_system", "false", C_BOOL},
+    {"themes", "is_system_default", "false", C_BOOL},
+    {"themes", "is_system_dark", "false", C_BOOL},
 };
 
 static bool row_has(const row_t *r, const char *col) {
@@ -576,7 +579,6 @@ static int64_t import_dashboard(bw_ctx_t *w, json_t *config, bool overwrite) {
     if (json_is_object(metadata)) json_object_del(metadata, "show_native_filters");
     row_t r = {0};
     row_from_config(w, &r, dashboard_cols, config);
-    if (json_object_get(config, "theme_uuid")) row_set(&r, "theme_id", C_INT, NULL); /* themes are not imported */
     id = write_row(w, "dashboards", id, &r);
     if (id <= 0 || !add_owner(w, "dashboard_user", "dashboard_id", id)) return -1;
     w->counts->dashboards++;
@@ -617,6 +619,22 @@ static int64_t import_query(bw_ctx_t *w, json_t *config, bool overwrite, int64_t
     return id;
 }
 
+/* ---- themes ---- */
+
+static int64_t import_theme(bw_ctx_t *w, json_t *config) {
+    const char *uuid = bw_normalize_uuid(w->a, json_string_value(json_object_get(config, "uuid")));
+    int64_t id = q_id(w, "SELECT id FROM themes WHERE uuid = $1::uuid", 1, &uuid);
+    if (id) return id; /* dashboards import themes without overwriting them */
+    if (!may_create(w, BUNDLE_THEMES, "Theme doesn't exist and user doesn't have permission to create themes")) return -1;
+    row_t r = {0};
+    static const colmap_t theme_cols[] = {
+        {"theme_name", "theme_name", C_TEXT}, {"json_data", "json_data", C_JSONTEXT}, {"uuid", "uuid", C_UUID},
+        {NULL, NULL, 0},
+    };
+    row_from_config(w, &r, theme_cols, config);
+    return write_row(w, "themes", 0, &r);
+}
+
 /* ---- the command ---- */
 
 typedef struct run {
@@ -627,7 +645,8 @@ typedef struct run {
     bool overwrite_all; /* assets: always; examples: the overwrite flag */
     int main_kind;
     json_t *database_ids, *dataset_ids, *dataset_names, *chart_ids; /* uuid -> id / name */
-    json_t *want_dbs, *want_datasets, *want_charts;                  /* sets of uuids */
+    json_t *want_dbs, *want_datasets, *want_charts, *want_themes;    /* sets of uuids */
+    json_t *theme_ids;                                               /* uuid -> id */
 } run_t;
 
 static bool overwrite_for(const run_t *r, int kind) {
@@ -655,6 +674,8 @@ static void discover(run_t *r) {
     if (r->cmd == IMPORT_DASHBOARDS)
         json_object_foreach(r->configs, file, config) {
             if (bundle_kind_of(file) != BUNDLE_DASHBOARDS) continue;
+            const char *theme = json_string_value(json_object_get(config, "theme_uuid"));
+            if (theme) json_object_set_new(r->want_themes, bw_normalize_uuid(r->w->a, theme), json_true());
             json_t *uuids = bundle_position_chart_uuids(json_object_get(config, "position"));
             size_t i;
             json_t *u;
@@ -697,6 +718,21 @@ static int64_t resolve_database(run_t *r, const json_t *config) {
     if (r->cmd != IMPORT_ASSETS) return 0;
     int64_t found = r->w->o->sparse ? sparse_lookup(r, "dbs", u, NULL) : 0;
     return found ? found : -1; /* the reference fails on an unknown database */
+}
+
+static bool run_themes(run_t *r) {
+    if (r->cmd != IMPORT_DASHBOARDS) return true;
+    const char *file;
+    json_t *config;
+    json_object_foreach(r->configs, file, config) {
+        if (bundle_kind_of(file) != BUNDLE_THEMES) continue;
+        const char *u = cfg_uuid(r, config, "uuid");
+        if (!json_object_get(r->want_themes, u)) continue;
+        int64_t id = import_theme(r->w, config);
+        if (id <= 0) return false;
+        json_object_set_new(r->theme_ids, u, json_integer(id));
+    }
+    return true;
 }
 
 static bool run_databases(run_t *r) {
@@ -791,6 +827,14 @@ static bool run_dashboards(run_t *r) {
         }
         json_decref(uuids);
         bundle_update_dashboard_refs(config, ids, r->dataset_ids);
+        /* theme_uuid -> theme_id; a theme not imported leaves the dashboard without one */
+        const char *theme = json_string_value(json_object_get(config, "theme_uuid"));
+        json_t *theme_id = theme ? json_object_get(r->theme_ids, bw_normalize_uuid(r->w->a, theme)) : NULL;
+        if (json_object_get(config, "theme_uuid") && r->cmd == IMPORT_DASHBOARDS) {
+            json_object_set_new(config, "theme_id", theme_id ? json_incref(theme_id) : json_null());
+            json_object_del(config, "theme_uuid");
+        }
+        json_object_del(config, "theme_uuid"); /* not a column: other commands leave the theme as it is */
         int64_t id = import_dashboard(r->w, config, overwrite_for(r, BUNDLE_DASHBOARDS));
         bool ok = id > 0 && link_charts(r->w, id, config, ids, r->cmd == IMPORT_ASSETS);
         json_decref(ids);
@@ -821,11 +865,11 @@ bool bw_run(bw_ctx_t *w, json_t *configs, int main_kind) {
         .overwrite_all = w->o->command == IMPORT_ASSETS || w->o->overwrite,
         .database_ids = json_object(), .dataset_ids = json_object(), .dataset_names = json_object(),
         .chart_ids = json_object(), .want_dbs = json_object(), .want_datasets = json_object(),
-        .want_charts = json_object(),
+        .want_charts = json_object(), .want_themes = json_object(), .theme_ids = json_object(),
     };
     json_t *filter_boxes = json_array();
     discover(&r);
-    bool ok = run_databases(&r) && run_queries(&r) && run_datasets(&r) && run_charts(&r, filter_boxes) &&
+    bool ok = run_themes(&r) && run_databases(&r) && run_queries(&r) && run_datasets(&r) && run_charts(&r, filter_boxes) &&
               run_dashboards(&r) &&
               (r.cmd == IMPORT_CHARTS || r.cmd == IMPORT_EXAMPLES || drop_filter_boxes(&r, filter_boxes));
     json_decref(filter_boxes);
@@ -836,5 +880,7 @@ bool bw_run(bw_ctx_t *w, json_t *configs, int main_kind) {
     json_decref(r.want_dbs);
     json_decref(r.want_datasets);
     json_decref(r.want_charts);
+    json_decref(r.want_themes);
+    json_decref(r.theme_ids);
     return ok;
 }

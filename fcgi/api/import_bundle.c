@@ -42,7 +42,7 @@ static const import_route_t import_routes[] = {
 /* View menus of the kinds, for can_write. */
 static const char *const kind_views[BUNDLE_KIND_COUNT] = {
     [BUNDLE_DATABASES] = "Database", [BUNDLE_DATASETS] = "Dataset", [BUNDLE_CHARTS] = "Chart",
-    [BUNDLE_DASHBOARDS] = "Dashboard", [BUNDLE_QUERIES] = "SavedQuery",
+    [BUNDLE_DASHBOARDS] = "Dashboard", [BUNDLE_QUERIES] = "SavedQuery", [BUNDLE_THEMES] = "Theme",
 };
 
 /* SupersetError list body (json.dumps spacing). */

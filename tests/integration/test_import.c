@@ -900,3 +900,56 @@ Test(import, load_examples_cli, .timeout = 600) {
     json_decref(b.dashboards);
     json_decref(b.charts);
 }
+
+/* ---- themes travel with dashboards ---- */
+
+#define TH_UUID "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706"
+#define TH_DASH_UUID "6e5d4c3b-2a19-4807-9e6d-5c4b3a291807"
+
+Test(import, dashboard_theme) {
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    const char *clean = "DELETE FROM dashboard_user WHERE dashboard_id IN (SELECT id FROM dashboards WHERE uuid = '"
+                        TH_DASH_UUID "');DELETE FROM dashboards WHERE uuid = '" TH_DASH_UUID "';"
+                        "DELETE FROM themes WHERE uuid = '" TH_UUID "'";
+    rest_sql(clean);
+    const char *const files[] = {
+        "metadata.yaml", "version: 1.0.0\ntype: Dashboard\n",
+        "themes/Ocean.yaml", "theme_name: Ocean\njson_data:\n  token:\n    colorPrimary: '#0050b3'\nuuid: " TH_UUID
+        "\nversion: 1.0.0\n",
+        "dashboards/Themed.yaml", "dashboard_title: Themed\nposition: {}\nuuid: " TH_DASH_UUID "\ntheme_uuid: " TH_UUID
+        "\nversion: 1.0.0\n",
+        NULL};
+    size_t len;
+    char *zip = small_zip(files, &len);
+    http_response_t *r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", zip, len, NULL);
+    cr_assert_eq(r->status, 200, "%s", r->body);
+    http_free(r);
+    free(zip);
+    cr_assert_str_eq(rest_sql("SELECT d.theme_id = t.id AND t.json_data = '{\"token\": {\"colorPrimary\": \"#0050b3\"}}'"
+                              " AND NOT t.is_system FROM dashboards d, themes t WHERE d.uuid = '" TH_DASH_UUID
+                              "' AND t.uuid = '" TH_UUID "'"), "t");
+    char path[128], root[128], name[256];
+    snprintf(path, sizeof path, "/api/v1/dashboard/export/?q=!(%s)",
+             rest_sql("SELECT id FROM dashboards WHERE uuid = '" TH_DASH_UUID "'"));
+    const char *const h[] = {admin.bearer, admin.cookie, admin.csrf, NULL};
+    r = http_request("GET", path, h, NULL, 0);
+    json_t *out = export_members(r, "dashboard_export_", root, sizeof root);
+    http_free(r);
+    snprintf(name, sizeof name, "%s/themes/Ocean.yaml", root);
+    cr_assert_str_eq(json_string_value(json_object_get(out, name)),
+                     "theme_name: Ocean\njson_data:\n  token:\n    colorPrimary: '#0050b3'\nuuid: " TH_UUID
+                     "\nversion: 1.0.0\n");
+    const char *k;
+    json_t *v;
+    bool theme_ref = false;
+    json_object_foreach(out, k, v) if (strstr(k, "/dashboards/Themed_")) theme_ref = strstr(json_string_value(v),
+                                                                                             "\ntheme_uuid: " TH_UUID "\n");
+    cr_assert(theme_ref, "the dashboard file names its theme");
+    /* the default layout of a dashboard without one */
+    json_object_foreach(out, k, v) if (strstr(k, "/dashboards/Themed_"))
+        cr_assert(strstr(json_string_value(v), "position:\n  DASHBOARD_VERSION_KEY: v2\n  ROOT_ID:\n"), "%s",
+                  json_string_value(v));
+    json_decref(out);
+    rest_sql(clean);
+}
