@@ -157,7 +157,8 @@ Test(bundle_schema, marshmallow_messages_and_repr) {
     free(r);
     json_decref(l);
     cr_assert_eq(bundle_kind_of("charts/x.yaml"), BUNDLE_CHARTS);
-    cr_assert_eq(bundle_kind_of("themes/x.yaml"), -1);
+    cr_assert_eq(bundle_kind_of("themes/x.yaml"), BUNDLE_THEMES);
+    cr_assert_eq(bundle_kind_of("tags/x.yaml"), -1);
     cr_assert_eq(bundle_kind_of("metadata.yaml"), -1);
 }
 
