@@ -35,13 +35,17 @@ zipf_status_t zipf_read(const void *data, size_t len, size_t max_member, double 
     if (!z) return ZIPF_NOT_ZIP;
     zip_int64_t count = zip_get_num_entries(z, 0);
     zipf_status_t st = ZIPF_OK;
-    double total = 0, compressed = 0;
+    double total = 0, compressed = 0, wanted = 0;
     for (zip_int64_t i = 0; i < count && st == ZIPF_OK; i++) {
         zip_stat_t s;
+        const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
         if (zip_stat_index(z, (zip_uint64_t)i, 0, &s) != 0) st = ZIPF_BROKEN;
         else if (s.size > max_member) st = ZIPF_TOO_LARGE;
         else total += (double)s.size, compressed += (double)s.comp_size;
+        if (st == ZIPF_OK && name && (!want || want(name))) wanted += (double)s.size;
     }
+    /* what is actually read is held in memory: bounded as a single member is */
+    if (st == ZIPF_OK && wanted > (double)max_member) st = ZIPF_TOO_LARGE;
     if (st == ZIPF_OK && compressed > 0 && total / compressed > max_ratio) st = ZIPF_RATIO;
     for (zip_int64_t i = 0; i < count && st == ZIPF_OK; i++) {
         const char *name = zip_get_name(z, (zip_uint64_t)i, 0);

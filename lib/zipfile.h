@@ -23,7 +23,8 @@ typedef enum {
 typedef void (*zipf_member_fn)(void *ud, const char *name, const char *data, size_t len);
 
 /* Checks the limits over every member first (Superset's check_is_safe_zip),
- * then reads the members whose name `want` accepts (NULL: all). */
+ * then reads the members whose name `want` accepts (NULL: all); their total
+ * size is held to max_member as well. */
 zipf_status_t zipf_read(const void *data, size_t len, size_t max_member, double max_ratio,
                         bool (*want)(const char *name), zipf_member_fn fn, void *ud);
 
