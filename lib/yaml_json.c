@@ -3,8 +3,6 @@
  * parser PyYAML wraps, so bundles parse as they do for the reference. */
 #include "lib/yaml_json.h"
 
-#include "lib/pyfloat.h"
-
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -69,6 +67,40 @@ static json_t *plain_int(const char *s) {
     return ok ? json_integer(sign * v) : NULL;
 }
 
+/* YAML 1.1 base-60 numbers: [-+]?[1-9][0-9_]*(:[0-5]?[0-9])+ (int) and
+ * [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]* (float), e.g. 19:00:00 = 68400. */
+static json_t *plain_sexagesimal(const char *s) {
+    const char *p = s;
+    int sign = 1;
+    if (*p == '-' || *p == '+') sign = *p++ == '-' ? -1 : 1;
+    if (!isdigit((unsigned char)*p)) return NULL;
+    bool leading_zero = *p == '0';
+    double value = 0;
+    const char *q = p;
+    while (isdigit((unsigned char)*q) || *q == '_') {
+        if (*q != '_') value = value * 10 + (*q - '0');
+        q++;
+    }
+    int parts = 0;
+    while (*q == ':') {
+        q++;
+        int digits = 0, part = 0;
+        while (isdigit((unsigned char)*q) && digits < 2) part = part * 10 + (*q++ - '0'), digits++;
+        if (!digits || (digits == 2 && q[-2] > '5')) return NULL;
+        value = value * 60 + part;
+        parts++;
+    }
+    if (!parts) return NULL;
+    if (!*q) return leading_zero ? NULL : json_integer((json_int_t)(sign * value));
+    if (*q != '.') return NULL;
+    char *frac_end;
+    double frac = strtod(q, &frac_end);
+    for (const char *f = q + 1; *f; f++)
+        if (!isdigit((unsigned char)*f) && *f != '_') return NULL;
+    (void)frac_end;
+    return json_real(sign * (value + (strchr(q, '_') ? 0 : frac)));
+}
+
 /* YAML 1.1 float: [-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)? and .inf/.nan */
 static json_t *plain_float(const char *s) {
     const char *p = s;
@@ -108,6 +140,7 @@ static json_t *scalar(const yaml_node_t *n) {
         if (is_one_of(s, false_words)) return json_false();
         json_t *num = plain_int(s);
         if (!num) num = plain_float(s);
+        if (!num) num = plain_sexagesimal(s);
         if (num) return num;
     }
     if (tag && !strcmp(tag, YAML_NULL_TAG)) return json_null();
@@ -227,105 +260,10 @@ bool yaml_plain_is_string(const char *s) {
     if (!strcmp(s, "<<") || !strcmp(s, "=")) return false;
     json_t *num = plain_int(s);
     if (!num) num = plain_float(s);
+    if (!num) num = plain_sexagesimal(s);
     if (num) {
         json_decref(num);
         return false;
     }
     return !timestamp_like(s);
-}
-
-typedef struct emit_buf {
-    char *data;
-    size_t len, cap;
-} emit_buf_t;
-
-static int emit_write(void *ud, unsigned char *buf, size_t n) {
-    emit_buf_t *b = ud;
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->data = realloc(b->data, b->cap);
-    }
-    memcpy(b->data + b->len, buf, n);
-    b->len += n;
-    b->data[b->len] = 0;
-    return 1;
-}
-
-static bool emit_scalar(yaml_emitter_t *e, const char *text, bool is_string) {
-    yaml_event_t ev;
-    int plain_implicit = is_string ? yaml_plain_is_string(text) : 1;
-    yaml_scalar_event_initialize(&ev, NULL, (yaml_char_t *)YAML_STR_TAG, (yaml_char_t *)text, (int)strlen(text),
-                                 plain_implicit, is_string, YAML_ANY_SCALAR_STYLE);
-    return yaml_emitter_emit(e, &ev);
-}
-
-/* PyYAML's represent_float: repr(), lower case, ".0" added before an exponent. */
-static void float_text(double d, char *out, size_t n) {
-    if (isnan(d)) snprintf(out, n, ".nan");
-    else if (isinf(d)) snprintf(out, n, d > 0 ? ".inf" : "-.inf");
-    else {
-        char buf[PYFLOAT_BUF];
-        pyfloat_repr(d, buf);
-        char *e = strchr(buf, 'e');
-        if (e && !strchr(buf, '.')) snprintf(out, n, "%.*s.0%s", (int)(e - buf), buf, e);
-        else snprintf(out, n, "%s", buf);
-    }
-}
-
-static bool emit_value(yaml_emitter_t *e, const json_t *v, int depth) {
-    yaml_event_t ev;
-    char num[64];
-    if (depth > MAX_DEPTH) return false;
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: {
-        yaml_mapping_start_event_initialize(&ev, NULL, (yaml_char_t *)YAML_MAP_TAG, 1, YAML_ANY_MAPPING_STYLE);
-        if (!yaml_emitter_emit(e, &ev)) return false;
-        const char *k;
-        json_t *x;
-        json_object_foreach((json_t *)v, k, x) if (!emit_scalar(e, k, true) || !emit_value(e, x, depth + 1)) return false;
-        yaml_mapping_end_event_initialize(&ev);
-        return yaml_emitter_emit(e, &ev);
-    }
-    case JSON_ARRAY: {
-        yaml_sequence_start_event_initialize(&ev, NULL, (yaml_char_t *)YAML_SEQ_TAG, 1, YAML_ANY_SEQUENCE_STYLE);
-        if (!yaml_emitter_emit(e, &ev)) return false;
-        size_t i;
-        json_t *x;
-        json_array_foreach(v, i, x) if (!emit_value(e, x, depth + 1)) return false;
-        yaml_sequence_end_event_initialize(&ev);
-        return yaml_emitter_emit(e, &ev);
-    }
-    case JSON_STRING: return emit_scalar(e, json_string_value(v), true);
-    case JSON_INTEGER:
-        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-        return emit_scalar(e, num, false);
-    case JSON_REAL:
-        float_text(json_real_value(v), num, sizeof num);
-        return emit_scalar(e, num, false);
-    case JSON_TRUE: return emit_scalar(e, "true", false);
-    case JSON_FALSE: return emit_scalar(e, "false", false);
-    default: return emit_scalar(e, "null", false);
-    }
-}
-
-char *json_to_yaml(const json_t *v, size_t *len) {
-    yaml_emitter_t e;
-    yaml_event_t ev;
-    emit_buf_t b = {NULL, 0, 0};
-    if (!yaml_emitter_initialize(&e)) return NULL;
-    yaml_emitter_set_output(&e, emit_write, &b);
-    yaml_emitter_set_unicode(&e, 0);
-    yaml_emitter_set_width(&e, 80);
-    yaml_emitter_set_indent(&e, 2);
-    bool ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) && yaml_emitter_emit(&e, &ev) &&
-              yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) && yaml_emitter_emit(&e, &ev) &&
-              emit_value(&e, v, 0) && yaml_document_end_event_initialize(&ev, 1) && yaml_emitter_emit(&e, &ev) &&
-              yaml_stream_end_event_initialize(&ev) && yaml_emitter_emit(&e, &ev) && yaml_emitter_flush(&e);
-    yaml_emitter_delete(&e);
-    if (!ok) {
-        free(b.data);
-        return NULL;
-    }
-    if (len) *len = b.len;
-    return b.data;
 }

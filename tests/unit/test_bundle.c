@@ -202,3 +202,35 @@ Test(bundle_refs, dashboard_ids_follow_uuids) {
     json_decref(datasets);
     json_decref(cfg);
 }
+
+/* Outputs recorded from PyYAML 6.0 yaml.safe_dump(doc, sort_keys=False):
+ * line folding in each scalar style, complex keys, base-60 look-alikes. */
+Test(bundle_yaml, pyyaml_folding_and_complex_keys) {
+    json_t *doc = json_loads(
+        "{\"e\": \"emoji \\ud83d\\ude97 text emoji \\ud83d\\ude97 text emoji \\ud83d\\ude97 text emoji \\ud83d\\ude97 "
+        "text emoji \\ud83d\\ude97 text emoji \\ud83d\\ude97 text \", \"w\": \"word word word word word word word word "
+        "word word word word word word word word word word word word word word word word word word word word word word\", "
+        "\"s\": \"long 'quoted' text long 'quoted' text long 'quoted' text long 'quoted' text long 'quoted' text long "
+        "'quoted' text \"}",
+        0, NULL);
+    cr_assert_not_null(doc);
+    char key[131];
+    memset(key, 'k', 130);
+    key[130] = 0;
+    json_object_set_new(doc, key, json_integer(1));
+    json_object_set_new(doc, "multi\nline", json_integer(2));
+    json_object_set_new(doc, "t", json_string("19:00:00"));
+    json_object_set_new(doc, "n", json_string("08:00:00"));
+    char *y = json_to_yaml(doc, NULL);
+    char expect[2048];
+    snprintf(expect, sizeof expect,
+             "e: \"emoji \\U0001F697 text emoji \\U0001F697 text emoji \\U0001F697 text emoji \\U0001F697\\\n  \\ text emoji "
+             "\\U0001F697 text emoji \\U0001F697 text \"\nw: word word word word word word word word word word word word word "
+             "word word word\n  word word word word word word word word word word word word word word\ns: 'long ''quoted'' "
+             "text long ''quoted'' text long ''quoted'' text long ''quoted''\n  text long ''quoted'' text long ''quoted'' "
+             "text '\n? %s\n: 1\n? 'multi\n\n  line'\n: 2\nt: '19:00:00'\nn: 08:00:00\n", key);
+    cr_assert_str_eq(y, expect);
+    free(y);
+    json_decref(doc);
+    expect_yaml("a: 19:00:00\nb: 1:30.5\nc: 1:60\n", "{\"a\":68400,\"b\":90.5,\"c\":\"1:60\"}");
+}
