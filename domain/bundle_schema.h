@@ -1,7 +1,8 @@
 /* Validation of v1 import bundle files, as Superset's marshmallow import
  * schemas do it (ImportV1ChartSchema, ImportV1DashboardSchema,
  * ImportV1DatasetSchema with its column and metric schemas,
- * ImportV1DatabaseSchema, ImportV1SavedQuerySchema, MetadataSchema):
+ * ImportV1DatabaseSchema, ImportV1SavedQuerySchema, ImportV1ThemeSchema,
+ * MetadataSchema):
  * required fields, types, null, lengths and unknown fields, with
  * marshmallow's messages ({"field": ["Not a valid string."]}, nested list
  * items keyed by their index).

@@ -269,7 +269,6 @@ static int existing_rule(bw_ctx_t *w, int kind, bool overwrite, const char *owne
         if (own < 0) return -1;
         if (!own) return fail(w, denied), -1;
     }
-    (void)id;
     return overwrite && can_write ? 1 : 0;
 }
 
