@@ -3,10 +3,11 @@
 
 CC      ?= gcc
 DEB_PKGS = build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev libhiredis-dev \
-           libev-dev libssl-dev zlib1g-dev libmsgpack-dev libcriterion-dev postgresql redis-server nginx-light \
+           libev-dev libssl-dev zlib1g-dev libmsgpack-dev libyaml-dev libzip-dev libcriterion-dev postgresql redis-server nginx-light \
            spawn-fcgi wrk curl procps
 BASE_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -I/usr/include/postgresql -MMD -MP
-LDLIBS  = -lev -ljansson -lhiredis -lmsgpackc -lpq -lssl -lcrypto -lz -lpthread -lm
+# libyaml: YAML bundles (import/export); libzip: ZIP bundles.
+LDLIBS  = -lev -ljansson -lhiredis -lmsgpackc -lpq -lssl -lcrypto -lz -lyaml -lzip -lpthread -lm
 
 MODE ?= release
 ifeq ($(MODE),asan)
@@ -63,8 +64,16 @@ $(BUILD)/test-unit: $(UNIT_OBJ) $(BUILD)/libliteset.a
 $(BUILD)/test-integration: $(INTEG_OBJ) $(BUILD)/libliteset.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcriterion
 
+# The example bundle is loaded when it sits next to the project (never copied in).
+EXAMPLES_DIR = ../shared/superset-examples
+
 run: deps all
 	@./scripts/stack.sh start var
+	@if [ -f $(EXAMPLES_DIR)/configs/metadata.yaml ]; then \
+		echo "liteset load-examples $(EXAMPLES_DIR)"; \
+		SUPERSET_CONFIG_PATH=$(CURDIR)/var/superset_config.py $(BUILD)/liteset load-examples $(EXAMPLES_DIR) >var/log/load-examples.log 2>&1 \
+			|| { echo "load-examples failed, see var/log/load-examples.log"; exit 1; }; \
+	else echo "note: $(EXAMPLES_DIR) not found, example dashboards not loaded"; fi
 
 stop:
 	@./scripts/stack.sh stop var

@@ -23,5 +23,6 @@ int cli_db(int argc, char **argv);      /* db upgrade | db current */
 int cli_version(int argc, char **argv);
 int cli_init(int argc, char **argv);    /* init: permissions, views and stock roles */
 int cli_fab(int argc, char **argv);     /* fab create-admin | create-user | reset-password */
+int cli_load_examples(int argc, char **argv); /* load-examples [DIR]: example data and dashboards */
 
 #endif

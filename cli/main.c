@@ -16,6 +16,7 @@ static const subcommand_t subcommands[] = {
     {"db", cli_db, "db upgrade: create or verify the Superset 6.0.0 metadata schema"},
     {"init", cli_init, "create permissions, view menus and the stock roles (Admin, Alpha, ...)"},
     {"fab", cli_fab, "fab create-admin | create-user | reset-password: manage users"},
+    {"load-examples", cli_load_examples, "load-examples [DIR]: the example data, datasets, charts and dashboards"},
     {"version", cli_version, "print the version"},
 };
 

@@ -52,7 +52,7 @@ static const char *find_bytes(const char *hay, size_t hlen, const char *needle, 
 }
 
 /* Walks the parts of a multipart/form-data body. */
-static void multipart_foreach(request_t *req, const char *boundary, form_field_fn fn, void *ud) {
+static void multipart_foreach(request_t *req, const char *boundary, bool files, form_field_fn fn, void *ud) {
     const char *body = req->body.data;
     size_t blen = req->body.len;
     char *delim = arena_sprintf(req->arena, "--%s", boundary);
@@ -83,7 +83,7 @@ static void multipart_foreach(request_t *req, const char *boundary, form_field_f
             if (!eol) break;
             h = eol + 2;
         }
-        if (name && !is_file) {
+        if (name && is_file == files) {
             size_t vlen = (size_t)(next - content);
             fn(ud, name, arena_strndup(req->arena, content, vlen), vlen);
         }
@@ -98,8 +98,34 @@ void form_foreach(request_t *req, form_field_fn fn, void *ud) {
         urlencoded_foreach(req, req->body.data, req->body.len, fn, ud);
     } else if (!strncasecmp(ct, "multipart/form-data", 19)) {
         char *boundary = header_param(req->arena, ct, strlen(ct), "boundary");
-        if (boundary && *boundary) multipart_foreach(req, boundary, fn, ud);
+        if (boundary && *boundary) multipart_foreach(req, boundary, false, fn, ud);
     }
+}
+
+typedef struct file_ctx {
+    const char *name;
+    const char *data;
+    size_t len;
+    bool found;
+} file_ctx_t;
+
+static void find_file(void *ud, const char *name, const char *value, size_t len) {
+    file_ctx_t *c = ud;
+    if (c->found || strcmp(name, c->name)) return;
+    c->found = true;
+    c->data = value;
+    c->len = len;
+}
+
+const char *form_file(request_t *req, const char *name, size_t *len) {
+    file_ctx_t c = {name, NULL, 0, false};
+    const char *ct = req_header(req, "Content-Type");
+    *len = 0;
+    if (!ct || !req->body.len || strncasecmp(ct, "multipart/form-data", 19)) return NULL;
+    char *boundary = header_param(req->arena, ct, strlen(ct), "boundary");
+    if (boundary && *boundary) multipart_foreach(req, boundary, true, find_file, &c);
+    *len = c.len;
+    return c.data;
 }
 
 typedef struct find_ctx {

@@ -20,6 +20,9 @@ typedef void (*form_field_fn)(void *ud, const char *name, const char *value, siz
 void form_foreach(request_t *req, form_field_fn fn, void *ud);
 /* First value of a form field, NULL when absent. */
 const char *form_value(request_t *req, const char *name);
+/* Content of the first file part named `name` of a multipart body
+ * (request.files[name]), on the request arena; NULL when absent. */
+const char *form_file(request_t *req, const char *name, size_t *len);
 /* request.form.to_dict(): first value per name, in first-seen order. */
 json_t *form_dict(request_t *req);
 /* request.args.to_dict(), same rules over the query string. */
