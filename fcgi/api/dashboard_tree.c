@@ -43,7 +43,8 @@ static const char *py_text(request_t *req, json_t *v) {
     if (!v || json_is_null(v) || json_is_false(v)) return "";
     if (json_is_string(v)) return json_string_value(v);
     if (json_is_true(v)) return "True";
-    if (json_is_integer(v)) return json_integer_value(v) ? arena_sprintf(req->arena, "%lld", (long long)json_integer_value(v)) : "";
+    if (json_is_integer(v))
+        return json_integer_value(v) ? arena_sprintf(req->arena, "%lld", (long long)json_integer_value(v)) : "";
     return json_dump_arena(req->arena, v, JSON_ENCODE_ANY | JSON_COMPACT, NULL);
 }
 
@@ -62,7 +63,9 @@ static void update_time_range(request_t *req, json_t *fd) {
     size_t i;
     json_t *f;
     json_array_foreach(json_object_get(fd, "adhoc_filters"), i, f) {
-        if (json_equal(json_object_get(f, "subject"), col) && json_equal(json_object_get(f, "comparator"), json_string_nocheck("No filter"))) {
+        const json_t *cmp = json_object_get(f, "comparator");
+        bool no_filter = json_is_string(cmp) && !strcmp(json_string_value(cmp), "No filter");
+        if (json_equal(json_object_get(f, "subject"), col) && no_filter) {
             if (!json_object_get(fd, "time_range")) json_object_set_new(fd, "time_range", json_string("No filter"));
             return;
         }
