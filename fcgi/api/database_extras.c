@@ -1,7 +1,8 @@
 /* The remaining /api/v1/database/<pk>/ endpoints of Superset's
  * DatabaseRestApi: function_names, table_metadata/extra and the deprecated
  * table_extra/<table>/<schema>/ and table/<table>/<schema>/,
- * schemas_access_for_file_upload, DELETE ssh_tunnel/ and validate_sql.
+ * schemas_access_for_file_upload, DELETE ssh_tunnel/, validate_sql and the
+ * route of sync_permissions (database_sync_permissions.c).
  * The PostgreSQL engine spec lists no functions and has no extra table
  * metadata, so those answers are empty for every database Liteset serves. */
 #include <string.h>
@@ -267,6 +268,8 @@ static const route_def_t routes[] = {
      GUARD("can_read", "Database"), 0, NULL},
     {"DELETE", "/api/v1/database/<int:pk>/ssh_tunnel/", delete_ssh_tunnel, GUARD("can_write", "Database"), 0, NULL},
     {"POST", "/api/v1/database/<int:pk>/validate_sql/", validate_sql, GUARD("can_read", "Database"), 0, NULL},
+    {"POST", "/api/v1/database/<int:pk>/sync_permissions/", database_sync_permissions, GUARD("can_write", "Database"), 0,
+     NULL},
 };
 
 const route_table_t database_extra_routes = {routes, sizeof routes / sizeof routes[0], NULL};

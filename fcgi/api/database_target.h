@@ -30,6 +30,7 @@ void database_table_metadata_answer(request_t *req, const struct target_db *db, 
                                     const char *table);
 
 void database_schemas(request_t *req);
+void database_sync_permissions(request_t *req); /* database_sync_permissions.c */
 void database_catalogs(request_t *req);
 void database_tables(request_t *req);
 void database_table_metadata(request_t *req);

@@ -1,7 +1,8 @@
 /* The remaining /api/v1/database/<pk>/ endpoints with the stack's own
  * PostgreSQL registered as a target: function_names, table_metadata/extra,
  * the deprecated table_extra/ and table/ paths, schemas_access_for_file_upload,
- * DELETE ssh_tunnel/ (SSH_TUNNELING off and on) and validate_sql; Admin,
+ * DELETE ssh_tunnel/ (SSH_TUNNELING off and on), validate_sql and
+ * sync_permissions; Admin,
  * Gamma, unknown ids and bad input. */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -35,6 +36,11 @@ static void teardown_db(void) {
     rest_sql("DELETE FROM ssh_tunnels WHERE database_id IN (SELECT id FROM dbs WHERE database_name = 'liteset_x_db')");
     rest_sql("DELETE FROM dbs WHERE database_name = 'liteset_x_db'");
     rest_sql("DROP SCHEMA IF EXISTS liteset_x CASCADE");
+    rest_sql("DELETE FROM ab_permission_view_role WHERE permission_view_id IN (SELECT pv.id FROM ab_permission_view pv"
+             " JOIN ab_view_menu v ON v.id = pv.view_menu_id WHERE v.name LIKE '[liteset\\_x\\_db].%')");
+    rest_sql("DELETE FROM ab_permission_view WHERE view_menu_id IN (SELECT id FROM ab_view_menu WHERE name LIKE"
+             " '[liteset\\_x\\_db].%')");
+    rest_sql("DELETE FROM ab_view_menu WHERE name LIKE '[liteset\\_x\\_db].%'");
 }
 
 static json_t *call(rest_session_t *s, const char *method, const char *fmt, long long id, const char *body, int want) {
@@ -217,5 +223,68 @@ Test(database_extras, validate_sql) {
     rest_session_t gamma;
     rest_open(&gamma, "db_x_gamma", "db_x_gamma");
     json_decref(call(&gamma, "POST", "/api/v1/database/%lld/validate_sql/", db, "{\"sql\": \"SELECT 1\"}", 404));
+    teardown_db();
+}
+
+static const char *pvm_count(const char *perm, const char *view) {
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM ab_permission_view pv JOIN ab_permission p ON p.id ="
+                              " pv.permission_id JOIN ab_view_menu v ON v.id = pv.view_menu_id WHERE p.name = '%s'"
+                              " AND v.name = '%s'", perm, view);
+    return rest_sql(sql);
+}
+
+Test(database_extras, sync_permissions) {
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    long long db = setup(&admin);
+    teardown_db(); /* no permissions left from earlier runs */
+    db = setup(&admin);
+    char catalog[256], schema[512];
+    snprintf(catalog, sizeof catalog, "[liteset_x_db].[%s]", harness_env("LITESET_TEST_DB"));
+    snprintf(schema, sizeof schema, "[liteset_x_db].[%s].[liteset_x]", harness_env("LITESET_TEST_DB"));
+    cr_assert_str_eq(pvm_count("schema_access", schema), "0");
+    expect_message(call(&admin, "POST", "/api/v1/database/%lld/sync_permissions/", db, "{}", 200),
+                   "Permissions successfully synced");
+    cr_assert_str_eq(pvm_count("catalog_access", catalog), "1");
+    cr_assert_str_eq(pvm_count("schema_access", schema), "1");
+    snprintf(schema, sizeof schema, "[liteset_x_db].[%s].[public]", harness_env("LITESET_TEST_DB"));
+    cr_assert_str_eq(pvm_count("schema_access", schema), "1");
+    /* a new schema appears on the next sync, nothing is duplicated */
+    rest_sql("CREATE SCHEMA liteset_x2");
+    expect_message(call(&admin, "POST", "/api/v1/database/%lld/sync_permissions/", db, NULL, 200),
+                   "Permissions successfully synced");
+    rest_sql("DROP SCHEMA liteset_x2");
+    snprintf(schema, sizeof schema, "[liteset_x_db].[%s].[liteset_x2]", harness_env("LITESET_TEST_DB"));
+    cr_assert_str_eq(pvm_count("schema_access", schema), "1");
+    cr_assert_str_eq(pvm_count("catalog_access", catalog), "1");
+
+    json_t *j = call(&admin, "POST", "/api/v1/database/%lld/sync_permissions/", 99999999, NULL, 404);
+    cr_assert_str_eq(first_error(j, "message"), "Database not found.");
+    cr_assert_str_eq(first_error(j, "error_type"), "GENERIC_COMMAND_ERROR");
+    json_decref(j);
+
+    /* an unreachable database */
+    rest_sql("DELETE FROM dbs WHERE database_name = 'liteset_x_down'");
+    long long down = atoll(rest_sql("INSERT INTO dbs (database_name, sqlalchemy_uri, uuid, allow_file_upload,"
+                                    " is_managed_externally) VALUES ('liteset_x_down', 'postgresql://u@127.0.0.1:1/d',"
+                                    " gen_random_uuid(), false, false) RETURNING id"));
+    j = call(&admin, "POST", "/api/v1/database/%lld/sync_permissions/", down, NULL, 500);
+    cr_assert_str_eq(first_error(j, "message"), "Connection failed, please check your connection settings");
+    json_decref(j);
+    rest_sql("DELETE FROM dbs WHERE database_name = 'liteset_x_down'");
+
+    /* Gamma may not write databases */
+    rest_create_user("Gamma", "db_x_gamma");
+    rest_session_t gamma;
+    rest_open(&gamma, "db_x_gamma", "db_x_gamma");
+    json_decref(call(&gamma, "POST", "/api/v1/database/%lld/sync_permissions/", db, NULL, 403));
+
+    /* the async mode's answer */
+    rest_config("SYNC_DB_PERMISSIONS_IN_ASYNC_MODE = True\n");
+    rest_open(&admin, "admin", "admin");
+    expect_message(call(&admin, "POST", "/api/v1/database/%lld/sync_permissions/", db, NULL, 202),
+                   "Async task created to sync permissions");
+    rest_config(NULL);
     teardown_db();
 }
