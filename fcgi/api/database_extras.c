@@ -41,8 +41,7 @@ static const char *path_schema(request_t *req) {
 static bool check_table_access(request_t *req, target_db_t *db, const char **table, const char **schema) {
     *table = req_path_param(req, "table_name");
     *schema = path_schema(req);
-    if (!*table || !**table || !strcmp(*table, "null") || !strcmp(*table, "undefined"))
-        return error_fab(req, 422, "Table name undefined"), false;
+    if (!*table || !**table) return error_fab(req, 422, "Table name undefined"), false;
     const char *msg = NULL;
     target_status_t st = target_db_open(app_pg(req->app), req->arena, req->cfg, req_path_int(req, "pk"), NULL, db, &msg);
     if (st == TARGET_NOT_FOUND) return error_fab(req, 404, "Not found"), false;
@@ -73,6 +72,28 @@ static void table_deprecated(request_t *req) {
     database_table_metadata_answer(req, &db, schema, table);
 }
 
+/* QualifiedTableSchema on the query string: name required; any argument
+ * other than name, schema and catalog is unknown. NULL when valid. */
+static json_t *qualified_table_errors(request_t *req) {
+    json_t *messages = json_object();
+    if (!req_query_arg(req, "name"))
+        json_object_set_new(messages, "name", json_pack("[s]", "Missing data for required field."));
+    const char *q = req->query ? req->query : "";
+    while (*q) {
+        size_t n = strcspn(q, "&");
+        size_t k = strcspn(q, "=");
+        if (k > n) k = n;
+        const char *key = url_decode(req->arena, q, k, true);
+        if (n && strcmp(key, "name") && strcmp(key, "schema") && strcmp(key, "catalog"))
+            json_object_set_new(messages, key, json_pack("[s]", "Unknown field."));
+        q += n;
+        if (*q == '&') q++;
+    }
+    if (json_object_size(messages)) return messages;
+    json_decref(messages);
+    return NULL;
+}
+
 static void table_metadata_extra(request_t *req) {
     int64_t pk = req_path_int(req, "pk");
     int v = database_visible(req, pk);
@@ -82,11 +103,12 @@ static void table_metadata_extra(request_t *req) {
                              json_pack("{s:[{s:i,s:s},{s:i,s:s}]}", "issue_codes", "code", 1011, "message",
                                        "Issue 1011 - Superset encountered an unexpected error.", "code", 1036,
                                        "message", "Issue 1036 - The database was deleted."), 0, NULL);
-    const char *name = req_query_arg(req, "name");
-    if (!name)
+    json_t *messages = qualified_table_errors(req);
+    if (messages)
         return dataset_sip40(req, 422, "INVALID_PAYLOAD_SCHEMA_ERROR", "An error happened when validating the request",
-                             json_pack("{s:{s:[s]}}", "messages", "name", "Missing data for required field."), 1020,
+                             json_pack("{s:o}", "messages", messages), 1020,
                              "The submitted payload has the incorrect schema.");
+    const char *name = req_query_arg(req, "name");
     target_db_t db;
     const char *msg = NULL;
     if (target_db_open(app_pg(req->app), req->arena, req->cfg, pk, req_query_arg(req, "catalog"), &db, &msg) !=

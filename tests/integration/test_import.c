@@ -191,7 +191,7 @@ Test(import, example_bundle_through_the_api) {
 
     http_response_t *r = post_bundle(&admin, "/api/v1/assets/import/", "bundle", zip, len, NULL);
     cr_assert_eq(r->status, 200, "%s", r->body);
-    cr_assert_str_eq(r->body, "{\"message\":\"OK\"}");
+    cr_assert_str_eq(r->body, "{\"message\":\"OK\"}\n");
     http_free(r);
 
     /* every dashboard, by title, with the caller as owner; slugs as in the files */
@@ -363,7 +363,7 @@ Test(import, bad_bundles) {
 
     http_response_t *r = post_bundle(&admin, "/api/v1/chart/import/", "formData", NULL, 0, NULL);
     cr_assert_eq(r->status, 400);
-    cr_assert_str_eq(r->body, "{\"message\":\"Arguments are not correct\"}");
+    cr_assert_str_eq(r->body, "{\"message\":\"Arguments are not correct\"}\n");
     http_free(r);
 
     const char *const ct[] = {admin.bearer, admin.cookie, admin.csrf, "Content-Type: application/json", NULL};
@@ -623,7 +623,7 @@ Test(import, export_round_trip) {
     }
     r = get_with(&admin, "/api/v1/chart/export/?q=!(987654321)");
     cr_assert_eq(r->status, 404);
-    cr_assert_str_eq(r->body, "{\"message\":\"Not found\"}");
+    cr_assert_str_eq(r->body, "{\"message\":\"Not found\"}\n");
     http_free(r);
     r = get_with(&admin, "/api/v1/dashboard/export/?q=!(abc)");
     cr_assert_eq(r->status, 400, "%s", r->body);
