@@ -7,6 +7,7 @@
  * metadata, so those answers are empty for every database Liteset serves. */
 #include <string.h>
 
+#include "config/pyliteral.h"
 #include "domain/access.h"
 #include "domain/security.h"
 #include "domain/target_db.h"
@@ -153,6 +154,10 @@ static void schemas_access_for_file_upload(request_t *req) {
     json_t *extra = extra_text && *extra_text ? json_loads(extra_text, 0, NULL) : NULL;
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, extra);
     json_t *allowed = json_object_get(extra, "schemas_allowed_for_file_upload");
+    if (json_is_string(allowed)) { /* a Python literal in the reference's older extras */
+        allowed = pyliteral_parse_value(json_string_value(allowed), json_string_length(allowed));
+        arena_on_free(req->arena, (arena_cleanup_fn)json_decref, allowed);
+    }
     const char *catalog = dataset_default_catalog(req->arena, uri);
     security_t *sec = app_security(req->app);
     bool all = access_database(sec, req->cfg, req->user, perm_database(req->arena, name, pk)) ||

@@ -121,6 +121,14 @@ Test(database_extras, reads) {
     json_decref(j);
     expect_message(call(&admin, "GET", "/api/v1/database/%lld/schemas_access_for_file_upload/", 99999999, NULL, 404),
                    "Not found");
+    /* an older extra holding the list as a Python literal */
+    rest_sql("UPDATE dbs SET extra = '{\"schemas_allowed_for_file_upload\": \"[''public'', ''liteset_x'']\"}'"
+             " WHERE database_name = 'liteset_x_db'");
+    j = call(&admin, "GET", "/api/v1/database/%lld/schemas_access_for_file_upload/", db, NULL, 200);
+    cr_assert_str_eq(compact(j, 0), "{\"schemas\":[\"public\",\"liteset_x\"]}");
+    json_decref(j);
+    rest_sql("UPDATE dbs SET extra = '{\"schemas_allowed_for_file_upload\": [\"liteset_x\", \"public\"]}'"
+             " WHERE database_name = 'liteset_x_db'");
 
     /* Gamma does not see the database, and may not reach its tables */
     rest_create_user("Gamma", "db_x_gamma");
