@@ -565,6 +565,11 @@ static void export_database_with_datasets(ex_t *x, long long id, bool related) {
 
 /* ---- the commands ---- */
 
+static void export_theme_item(ex_t *x, long long id, bool related) {
+    (void)related;
+    export_theme(x, id);
+}
+
 typedef void (*export_one_fn)(ex_t *x, long long id, bool related);
 
 static const struct {
@@ -577,6 +582,7 @@ static const struct {
     [EXPORT_DATASETS] = {"SqlaTable", "SELECT id FROM tables ORDER BY id", export_dataset},
     [EXPORT_DATABASES] = {"Database", "SELECT id FROM dbs ORDER BY id", export_database_with_datasets},
     [EXPORT_SAVED_QUERIES] = {"SavedQuery", "SELECT id FROM saved_query ORDER BY id", export_query},
+    [EXPORT_THEMES] = {"Theme", "SELECT id FROM themes ORDER BY id", export_theme_item},
 };
 
 /* ExportAssetsCommand's order. */

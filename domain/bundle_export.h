@@ -20,6 +20,7 @@ typedef enum {
     EXPORT_DATABASES,
     EXPORT_SAVED_QUERIES,
     EXPORT_ASSETS, /* everything, without related objects */
+    EXPORT_THEMES,
 } export_command_t;
 
 /* ids: JSON array of integer ids (ignored for assets), already checked to

@@ -41,6 +41,7 @@ static const command_spec_t commands[] = {
     [IMPORT_SAVED_QUERIES] = {"SavedQuery", "saved_queries", BUNDLE_QUERIES, K(1, 0, 0, 0, 1, 0),
                               "Import saved query failed for an unknown reason.", "Saved_Queries"},
     [IMPORT_EXAMPLES] = {NULL, "model", -1, K(1, 1, 1, 1, 0, 0), "Import examples failed", NULL},
+    [IMPORT_THEMES] = {"Theme", "theme", BUNDLE_THEMES, K(0, 0, 0, 0, 0, 1), "Error importing theme.", "Theme"},
 };
 
 static const char *const main_tables[BUNDLE_KIND_COUNT] = {

@@ -26,6 +26,7 @@ typedef enum {
     IMPORT_DATABASES,
     IMPORT_SAVED_QUERIES,
     IMPORT_EXAMPLES,      /* load-examples: no type check, permissions ignored */
+    IMPORT_THEMES,        /* /api/v1/theme/import/ */
 } import_command_t;
 
 typedef struct import_opts {

@@ -620,18 +620,21 @@ static int64_t import_query(bw_ctx_t *w, json_t *config, bool overwrite, int64_t
 
 /* ---- themes ---- */
 
-static int64_t import_theme(bw_ctx_t *w, json_t *config) {
+/* Dashboards import themes without overwriting them; the theme import
+ * overwrites an existing one when asked and allowed to write themes. */
+static int64_t import_theme(bw_ctx_t *w, json_t *config, bool overwrite) {
     const char *uuid = bw_normalize_uuid(w->a, json_string_value(json_object_get(config, "uuid")));
     int64_t id = q_id(w, "SELECT id FROM themes WHERE uuid = $1::uuid", 1, &uuid);
-    if (id) return id; /* dashboards import themes without overwriting them */
-    if (!may_create(w, BUNDLE_THEMES, "Theme doesn't exist and user doesn't have permission to create themes")) return -1;
+    if (id && !(overwrite && w->o->can_write[BUNDLE_THEMES])) return id;
+    if (!id && !may_create(w, BUNDLE_THEMES, "Theme doesn't exist and user doesn't have permission to create themes"))
+        return -1;
     row_t r = {0};
     static const colmap_t theme_cols[] = {
         {"theme_name", "theme_name", C_TEXT}, {"json_data", "json_data", C_JSONTEXT}, {"uuid", "uuid", C_UUID},
         {NULL, NULL, 0},
     };
     row_from_config(w, &r, theme_cols, config);
-    return write_row(w, "themes", 0, &r);
+    return write_row(w, "themes", id, &r);
 }
 
 /* ---- the command ---- */
@@ -720,14 +723,14 @@ static int64_t resolve_database(run_t *r, const json_t *config) {
 }
 
 static bool run_themes(run_t *r) {
-    if (r->cmd != IMPORT_DASHBOARDS) return true;
+    if (r->cmd != IMPORT_DASHBOARDS && r->cmd != IMPORT_THEMES) return true;
     const char *file;
     json_t *config;
     json_object_foreach(r->configs, file, config) {
         if (bundle_kind_of(file) != BUNDLE_THEMES) continue;
         const char *u = cfg_uuid(r, config, "uuid");
-        if (!json_object_get(r->want_themes, u)) continue;
-        int64_t id = import_theme(r->w, config);
+        if (r->cmd == IMPORT_DASHBOARDS && !json_object_get(r->want_themes, u)) continue;
+        int64_t id = import_theme(r->w, config, r->cmd == IMPORT_THEMES && r->w->o->overwrite);
         if (id <= 0) return false;
         json_object_set_new(r->theme_ids, u, json_integer(id));
     }

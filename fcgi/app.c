@@ -47,6 +47,7 @@ static const route_table_t *const route_tables[] = {
     &dashboard_dataset_routes,
     &dataset_routes,
     &database_routes,
+    &database_extra_routes,
     &import_bundle_routes,
     &export_bundle_routes,
 };

@@ -5,7 +5,7 @@
  * mask XXXXXXXXXX in its place; the password never appears in a response.
  * A new database gets its database_access permission "[name].(id:N)".
  * The extras and the endpoints that reach the database itself (PostgreSQL
- * targets) are in database_info.c and database_target.c; upload is not
+ * targets) are in database_info.c, database_target.c and database_extras.c; upload is not
  * served yet. */
 #include <string.h>
 

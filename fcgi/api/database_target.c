@@ -125,7 +125,7 @@ static json_t *granted_datasets(request_t *req, const target_db_t *db, const cha
 
 /* Schema listing: schema access, or a granted dataset in it; with a table
  * name (can_access_table): schema access, or that dataset granted. */
-static bool granted(request_t *req, const target_db_t *db, const char *schema, const char *table) {
+bool database_table_granted(request_t *req, const target_db_t *db, const char *schema, const char *table) {
     if (schema_granted(req, db, schema)) return true;
     json_t *names = granted_datasets(req, db, schema);
     bool ok = table ? json_object_get(names, table) != NULL : json_object_size(names) > 0;
@@ -145,7 +145,7 @@ void database_schemas(request_t *req) {
     json_t *out = json_array();
     size_t i;
     json_t *s;
-    json_array_foreach(all, i, s) if (granted(req, &db, json_string_value(s), NULL)) json_array_append(out, s);
+    json_array_foreach(all, i, s) if (database_table_granted(req, &db, json_string_value(s), NULL)) json_array_append(out, s);
     json_decref(all);
     if (json_is_true(json_object_get(q, "upload_allowed"))) {
         const char *ids = arena_sprintf(req->arena, "%lld", (long long)db.id);
@@ -285,7 +285,7 @@ const char *database_select_star_sql(arena_t *a, const char *catalog, const char
     return sb.data;
 }
 
-static void table_metadata_answer(request_t *req, const target_db_t *db, const char *schema, const char *table) {
+void database_table_metadata_answer(request_t *req, const target_db_t *db, const char *schema, const char *table) {
     pg_error_t err;
     bool exists = false;
     json_t *cols = pg_introspect_columns(db->pool, req->arena, schema, table, &exists, &err);
@@ -351,9 +351,9 @@ void database_table_metadata(request_t *req) {
     if (target_db_open(app_pg(req->app), req->arena, req->cfg, pk, req_query_arg(req, "catalog"), &db, &msg) !=
         TARGET_OK)
         return error_fab(req, 422, msg ? msg : "Database not found");
-    if (!granted(req, &db, schema, name))
+    if (!database_table_granted(req, &db, schema, name))
         return dataset_sip40(req, 404, "TABLE_NOT_FOUND_ERROR", "No such table", NULL, 0, NULL);
-    table_metadata_answer(req, &db, schema, name);
+    database_table_metadata_answer(req, &db, schema, name);
 }
 
 void database_select_star(request_t *req) {
@@ -368,7 +368,7 @@ void database_select_star(request_t *req) {
     if (st == TARGET_NOT_FOUND) return error_fab(req, 404, "Not found");
     if (st == TARGET_META_ERROR) return error_fab(req, 500, "Fatal error");
     if (st != TARGET_OK) return error_fab(req, 422, msg);
-    if (!granted(req, &db, schema, table)) return error_fab(req, 404, "Not found");
+    if (!database_table_granted(req, &db, schema, table)) return error_fab(req, 404, "Not found");
     pg_error_t err;
     bool exists = false;
     json_t *cols = pg_introspect_columns(db.pool, req->arena, schema, table, &exists, &err);

@@ -6,6 +6,7 @@
 #define LITESET_FCGI_API_DATABASE_TARGET_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "fcgi/request.h"
@@ -18,7 +19,18 @@ int database_visible(request_t *req, int64_t pk);
  * LIMIT 100, formatted as sqlglot prints it, names quoted when needed. */
 const char *database_select_star_sql(arena_t *a, const char *catalog, const char *schema, const char *table);
 
+struct target_db;
+/* can_access_table as Superset's security manager answers it: database or
+ * schema access, or datasource_access on that dataset (table NULL: any
+ * dataset of the schema). */
+bool database_table_granted(request_t *req, const struct target_db *db, const char *schema, const char *table);
+/* 200 with TableMetadataResponseSchema for an accessible table (500 SIP-40
+ * when it does not exist). */
+void database_table_metadata_answer(request_t *req, const struct target_db *db, const char *schema,
+                                    const char *table);
+
 void database_schemas(request_t *req);
+void database_sync_permissions(request_t *req); /* database_sync_permissions.c */
 void database_catalogs(request_t *req);
 void database_tables(request_t *req);
 void database_table_metadata(request_t *req);

@@ -1,5 +1,5 @@
 /* Bundle export endpoints: GET /api/v1/{dashboard,chart,dataset,database,
- * saved_query}/export/?q=!(ids) and GET /api/v1/assets/export/. Every
+ * saved_query,theme}/export/?q=!(ids) and GET /api/v1/assets/export/. Every
  * requested id must be visible under the resource's base filter (else 404
  * {"message": "Not found"}); the files of the domain export command are
  * stored under "<type>_export_<local timestamp>/" in a ZIP sent as an
@@ -35,6 +35,7 @@ static const export_route_t export_routes[] = {
     {"/api/v1/database/export/", EXPORT_DATABASES, "/api/v1/database", "database_export"},
     {"/api/v1/saved_query/export/", EXPORT_SAVED_QUERIES, "/api/v1/saved_query", "saved_query_export"},
     {"/api/v1/assets/export/", EXPORT_ASSETS, NULL, "assets_export"},
+    {"/api/v1/theme/export/", EXPORT_THEMES, "/api/v1/theme", "theme_export"},
 };
 
 static const export_route_t *route_of(request_t *req) {
@@ -148,6 +149,7 @@ static const route_def_t routes[] = {
     {"GET", "/api/v1/database/export/", export_bundle, GUARD("can_export", "Database"), 0, NULL},
     {"GET", "/api/v1/saved_query/export/", export_bundle, GUARD("can_export", "SavedQuery"), 0, NULL},
     {"GET", "/api/v1/assets/export/", export_bundle, GUARD("can_export", "ImportExportRestApi"), 0, NULL},
+    {"GET", "/api/v1/theme/export/", export_bundle, GUARD("can_export", "Theme"), 0, NULL},
 };
 
 const route_table_t export_bundle_routes = {routes, sizeof routes / sizeof routes[0], NULL};

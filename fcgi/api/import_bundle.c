@@ -1,5 +1,5 @@
 /* Bundle import endpoints: POST /api/v1/{dashboard,chart,dataset,database,
- * saved_query}/import/ (file field formData, overwrite) and POST
+ * saved_query,theme}/import/ (file field formData, overwrite) and POST
  * /api/v1/assets/import/ (file field bundle, sparse; multipart required).
  * The ZIP is read with the reference's member filter (YAML files only,
  * hidden and "_" files skipped, root folder removed) and safety limits,
@@ -28,15 +28,21 @@ typedef struct import_route {
     const char *file_field;
     bool zip_only;        /* non-ZIP upload: 422 "Not a ZIP file" (else: no legacy importer matches) */
     bool needs_multipart; /* @requires_form_data */
+    /* the theme import reads the upload without the checks of the others:
+     * a non-ZIP upload or one without YAML files reaches the catch-all
+     * handler, and success has its own message */
+    bool unchecked;
+    const char *ok_message;
 } import_route_t;
 
 static const import_route_t import_routes[] = {
-    {"/api/v1/dashboard/import/", IMPORT_DASHBOARDS, "formData", false, false},
-    {"/api/v1/chart/import/", IMPORT_CHARTS, "formData", true, false},
-    {"/api/v1/dataset/import/", IMPORT_DATASETS, "formData", false, false},
-    {"/api/v1/database/import/", IMPORT_DATABASES, "formData", true, false},
-    {"/api/v1/saved_query/import/", IMPORT_SAVED_QUERIES, "formData", true, false},
-    {"/api/v1/assets/import/", IMPORT_ASSETS, "bundle", true, true},
+    {"/api/v1/dashboard/import/", IMPORT_DASHBOARDS, "formData", false, false, false, "OK"},
+    {"/api/v1/chart/import/", IMPORT_CHARTS, "formData", true, false, false, "OK"},
+    {"/api/v1/dataset/import/", IMPORT_DATASETS, "formData", false, false, false, "OK"},
+    {"/api/v1/database/import/", IMPORT_DATABASES, "formData", true, false, false, "OK"},
+    {"/api/v1/saved_query/import/", IMPORT_SAVED_QUERIES, "formData", true, false, false, "OK"},
+    {"/api/v1/assets/import/", IMPORT_ASSETS, "bundle", true, true, false, "OK"},
+    {"/api/v1/theme/import/", IMPORT_THEMES, "formData", true, false, true, "Theme imported successfully"},
 };
 
 /* View menus of the kinds, for can_write. */
@@ -152,6 +158,7 @@ static void import_bundle(request_t *req) {
     offload_run(read_zip_job, &c); /* decompression is CPU work: off the loop */
     json_arena_own(req->arena, c.contents);
     zipf_status_t zs = c.status;
+    if (zs == ZIPF_NOT_ZIP && rt->unchecked) return unexpected_error(req, "File is not a zip file");
     if (zs == ZIPF_NOT_ZIP) {
         if (rt->zip_only) return command_error(req, 422, "Not a ZIP file", NULL);
         /* a single legacy (v0) file: no v0 importer here, as if none matched */
@@ -161,6 +168,8 @@ static void import_bundle(request_t *req) {
     if (zs == ZIPF_RATIO) return unexpected_error(req, "Zip compress ratio above allowed threshold");
     if (zs != ZIPF_OK) return unexpected_error(req, "Bad ZIP file");
     if (c.bad_text) return unexpected_error(req, "A file of the bundle is not UTF-8 text");
+    if (!json_object_size(c.contents) && rt->unchecked)
+        return unexpected_error(req, "No valid theme files found in the uploaded zip");
     if (!json_object_size(c.contents)) return command_error(req, 400, "No valid import files were found", NULL);
 
     import_opts_t o = {.command = rt->command};
@@ -181,7 +190,7 @@ static void import_bundle(request_t *req) {
 
     import_result_t r;
     bundle_import(app_pg(req->app), req->arena, c.contents, &o, &r);
-    if (r.status == 200) return resp_json(req, 200, json_pack("{s:s}", "message", "OK"), JSON_FLASK);
+    if (r.status == 200) return resp_json(req, 200, json_pack("{s:s}", "message", rt->ok_message), JSON_FLASK);
     command_error(req, r.status, r.message, r.extra);
 }
 
@@ -192,6 +201,7 @@ static const route_def_t routes[] = {
     {"POST", "/api/v1/database/import/", import_bundle, GUARD("can_write", "Database"), 0, NULL},
     {"POST", "/api/v1/saved_query/import/", import_bundle, GUARD("can_write", "SavedQuery"), 0, NULL},
     {"POST", "/api/v1/assets/import/", import_bundle, GUARD("can_import_", "ImportExportRestApi"), 0, NULL},
+    {"POST", "/api/v1/theme/import/", import_bundle, GUARD("can_write", "Theme"), 0, NULL},
 };
 
 const route_table_t import_bundle_routes = {routes, sizeof routes / sizeof routes[0], NULL};
