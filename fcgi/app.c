@@ -38,6 +38,7 @@ static const route_table_t *const route_tables[] = {
     &sqllab_state_routes,
     &query_routes,
     &tagview_routes,
+    &openapi_routes,
     &dashboard_extra_routes,
     &log_routes,
     &report_routes,

@@ -34,6 +34,7 @@ extern const route_table_t time_range_routes; /* time_range.c: /api/v1/time_rang
 extern const route_table_t sqllab_state_routes; /* sqllab_state.c: /api/v1/sqllab/, /tabstateview/..., /tableschemaview/... */
 extern const route_table_t query_routes; /* query.c: /api/v1/query/updated_since */
 extern const route_table_t tagview_routes; /* tagview.c: /tagview/tags/ */
+extern const route_table_t openapi_routes; /* openapi.c: /api/<version>/_openapi */
 extern const route_table_t dashboard_extra_routes; /* dashboard_extra_routes.c: dashboard charts/tabs/embedded/filters/colors/copy, screenshots */
 extern const route_table_t embedded_routes;
 extern const route_table_t report_routes; /* report.c: /api/v1/report custom endpoints */
