@@ -6,6 +6,7 @@
  * values, others are added, missing ones removed), and the saved dataset's
  * payload as the answer. One deliberate difference: an object without a
  * "metrics" key keeps the metrics instead of deleting them all. */
+#include <ev.h>
 #include <string.h>
 
 #include "domain/dataset_payload.h"
@@ -15,6 +16,7 @@
 #include "fcgi/api/dataset_write.h"
 #include "fcgi/api/legacy_datasource.h"
 #include "fcgi/app.h"
+#include "fcgi/event_logger.h"
 #include "fcgi/formdata.h"
 #include "fcgi/has_access.h"
 #include "lib/json.h"
@@ -275,7 +277,7 @@ static bool save_rows(request_t *req, int64_t pk, const json_t *obj, const json_
     return ok;
 }
 
-void legacy_datasource_save(request_t *req) {
+static void save(request_t *req) {
     if (!has_access_api(req, "can_save", "Datasource")) return;
     const char *data = form_value(req, "data");
     if (!data) return legacy_ds_error(req, 500, "Request missing data field.");
@@ -322,4 +324,11 @@ void legacy_datasource_save(request_t *req) {
     json_t *payload = dataset_payload(app_pg(req->app), req->arena, app_config(req->app), pk, &found, &err);
     if (!payload) return legacy_ds_error(req, 500, "Fatal error");
     legacy_ds_json(req, payload);
+}
+
+/* event_logger.log_this_with_context wraps the whole view, refusals too. */
+void legacy_datasource_save(request_t *req) {
+    event_log_call_t call = {"Datasource.save", "Datasource.save", "/datasource/save/", NULL, ev_time()};
+    save(req);
+    event_log_request(req, &call);
 }

@@ -301,6 +301,7 @@ Test(legacy_datasource, save) {
     json_decref(j);
     snprintf(sql, sizeof sql, "SELECT id FROM table_columns WHERE table_id = %lld AND column_name = 'label'", ds);
     cr_assert_eq(atoll(rest_sql(sql)), col_id + 1, "the matched column keeps its row");
+    cr_assert_neq(atoll(rest_sql("SELECT count(*) FROM logs WHERE action = 'Datasource.save'")), 0, "event logged");
 
     /* duplicate column names: 409 */
     snprintf(data, sizeof data,
