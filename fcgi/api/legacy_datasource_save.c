@@ -9,6 +9,7 @@
 #include <ev.h>
 #include <string.h>
 
+#include "domain/access.h"
 #include "domain/dataset_payload.h"
 #include "domain/security.h"
 #include "fcgi/api/api.h"
@@ -254,6 +255,27 @@ static bool find_table(request_t *req, const json_t *obj, int64_t *pk) {
     return true;
 }
 
+/* A non-admin who moves the dataset to another database or changes its
+ * SQL needs access to the (new) database: 1 yes, 0 no, -1 on error. */
+static int database_change_allowed(request_t *req, int64_t pk, const json_t *obj) {
+    if (security_is_admin(req->cfg, req->user)) return 1;
+    const json_t *db_id = json_object_get(json_object_get(obj, "database"), "id");
+    const char *sql = json_get_str(obj, "sql", NULL);
+    const char *p[] = {num(req->arena, pk), param_text(req->arena, db_id, false), sql};
+    pg_error_t err;
+    pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
+                              "SELECT t.database_id IS DISTINCT FROM $2::int OR coalesce(t.sql, '') <>"
+                              " coalesce($3, ''), d.database_name, d.id FROM tables t LEFT JOIN dbs d ON d.id = $2::int"
+                              " WHERE t.id = $1::int", 3, p);
+    if (!r) return err.status == PG_ERR_QUERY ? 1 : -1; /* a bad id fails the write itself */
+    if (!pg_nrows(r)) return -1;
+    if (!pg_get_bool(r, 0, 0, false)) return 1;
+    if (pg_isnull(r, 0, 2)) return 1; /* no such database: the write fails on the foreign key */
+    security_t *s = app_security(req->app);
+    return access_all_datasources(s, req->cfg, req->user) ||
+           access_database(s, req->cfg, req->user, perm_database(req->arena, pg_get(r, 0, 1), pg_get_int(r, 0, 2, 0)));
+}
+
 /* The metadata transaction of the save; false with *err on failure. */
 static bool save_rows(request_t *req, int64_t pk, const json_t *obj, const json_t *owners, pg_error_t *err) {
     pg_conn_t *c = pg_acquire(app_pg(req->app), req->arena, err);
@@ -313,6 +335,10 @@ static void save(request_t *req) {
     const char *dups = duplicate_columns(req, cols, &answered);
     if (answered) return;
     if (dups) return legacy_ds_error(req, 409, arena_sprintf(req->arena, "Duplicate column name(s): %s", dups));
+    int allowed = database_change_allowed(req, pk, obj);
+    if (allowed < 0) return legacy_ds_error(req, 500, "Fatal error");
+    if (!allowed)
+        return legacy_ds_error(req, 403, "Changing the database or the SQL of this dataset needs access to the database");
     pg_error_t err = {0};
     if (!save_rows(req, pk, obj, owners, &err)) {
         log_warn("legacy datasource save of %lld failed: %s", (long long)pk, err.message ? err.message : "");

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/integration/harness.h"
 #include "tests/integration/rest_client.h"
@@ -362,5 +363,41 @@ Test(legacy_datasource, save) {
     j = post_form(&gamma, "/datasource/save/", "data", data, &st);
     cr_assert_eq(st, 403);
     cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "Access is Denied");
+    json_decref(j);
+
+    /* an owner with can_save but no database access keeps the database and SQL */
+    rest_create_user("Gamma", "lds_saver");
+    rest_sql("INSERT INTO ab_role (id, name) SELECT nextval('ab_role_id_seq'), 'lds_saver_role'"
+             " WHERE NOT EXISTS (SELECT 1 FROM ab_role WHERE name = 'lds_saver_role')");
+    rest_sql("INSERT INTO ab_permission_view_role (id, permission_view_id, role_id)"
+             " SELECT nextval('ab_permission_view_role_id_seq'), pv.id, r.id FROM ab_permission_view pv"
+             " JOIN ab_permission p ON p.id = pv.permission_id JOIN ab_view_menu v ON v.id = pv.view_menu_id,"
+             " ab_role r WHERE p.name = 'can_save' AND v.name = 'Datasource' AND r.name = 'lds_saver_role'"
+             " AND NOT EXISTS (SELECT 1 FROM ab_permission_view_role x WHERE x.permission_view_id = pv.id"
+             " AND x.role_id = r.id)");
+    rest_sql("INSERT INTO ab_user_role (id, user_id, role_id) SELECT nextval('ab_user_role_id_seq'), u.id, r.id"
+             " FROM ab_user u, ab_role r WHERE u.username = 'lds_saver' AND r.name = 'lds_saver_role'"
+             " AND NOT EXISTS (SELECT 1 FROM ab_user_role x WHERE x.user_id = u.id AND x.role_id = r.id)");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO sqlatable_user (user_id, table_id) SELECT id, %lld FROM ab_user WHERE username = 'lds_saver'",
+             ds);
+    rest_sql(sql);
+    sleep(11); /* the workers' permission cache */
+    rest_session_t saver;
+    rest_open_browser(&saver, "lds_saver", "lds_saver");
+    snprintf(data, sizeof data,
+             "{\"id\":%lld,\"type\":\"table\",\"database\":{\"id\":%lld},\"table_name\":\"items\","
+             "\"schema\":\"liteset_lds\",\"sql\":\"SELECT 1\",\"owners\":[],\"columns\":[]}",
+             ds, db);
+    j = post_form(&saver, "/datasource/save/", "data", data, &st);
+    cr_assert_eq(st, 403, "%d %s", st, json_dumps(j, 0));
+    json_decref(j);
+    snprintf(data, sizeof data,
+             "{\"id\":%lld,\"type\":\"table\",\"database\":{\"id\":%lld},\"table_name\":\"items\","
+             "\"schema\":\"liteset_lds\",\"description\":\"by saver\",\"owners\":[],\"columns\":[]}",
+             ds, db);
+    j = post_form(&saver, "/datasource/save/", "data", data, &st);
+    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    cr_assert_str_eq(json_string_value(json_object_get(j, "description")), "by saver");
     json_decref(j);
 }
