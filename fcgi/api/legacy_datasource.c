@@ -20,6 +20,7 @@
 #include "fcgi/api/api.h"
 #include "fcgi/api/database_target.h"
 #include "fcgi/api/explore_access.h"
+#include "fcgi/api/legacy_datasource_rules.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
 #include "fcgi/formdata.h"
@@ -169,32 +170,6 @@ static void datasource_get(request_t *req) {
 
 /* ---- external metadata ---- */
 
-/* get_physical_table_metadata over the inspector's columns: the
- * inspector's keys (column_name first, as convert_inspector_columns puts
- * it) then type_generic and is_dttm from the engine spec. */
-static json_t *physical_columns(const json_t *cols) {
-    json_t *out = json_array();
-    size_t i;
-    json_t *c;
-    json_array_foreach(cols, i, c) {
-        const char *name = json_get_str(c, "column_name", "");
-        const char *type = json_get_str(c, "type", "");
-        json_t *dflt = json_object_get(c, "default");
-        const char *ds = json_string_value(dflt);
-        int generic = pg_introspect_generic_type(type);
-        bool integer = strstr(type, "INT") != NULL;
-        json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:O,s:O,s:b,s:O,s:o,s:o}", "column_name", name, "name",
-                                             name, "type", type, "nullable", json_object_get(c, "nullable"),
-                                             "default", dflt ? dflt : json_null(), "autoincrement",
-                                             integer && ds && strstr(ds, "nextval(") != NULL, "comment",
-                                             json_object_get(c, "comment") ? json_object_get(c, "comment")
-                                                                           : json_null(),
-                                             "type_generic", generic < 0 ? json_null() : json_integer(generic),
-                                             "is_dttm", generic < 0 ? json_null() : json_boolean(generic == 2)));
-    }
-    return out;
-}
-
 /* Table.__str__: the non-empty parts joined by dots. */
 static const char *table_text(arena_t *a, const char *catalog, const char *schema, const char *table) {
     return arena_sprintf(a, "%s%s%s%s%s", catalog && *catalog ? catalog : "", catalog && *catalog ? "." : "",
@@ -225,7 +200,7 @@ static json_t *source_columns(request_t *req, int64_t db_id, const char *catalog
         else legacy_ds_error(req, 404, "Dataset does not exist");
         return NULL;
     }
-    return physical_columns(cols);
+    return legacy_ds_external_columns(cols);
 }
 
 /* SqlaTable.external_metadata of dataset id (access already checked). */
@@ -264,49 +239,11 @@ static void external_metadata(request_t *req) {
 
 /* ---- GET /datasource/external_metadata_by_name/?q=(...) ---- */
 
-typedef struct by_name_field {
-    const char *name;
-    bool required, boolean, allow_none;
-} by_name_field_t;
-
-static const by_name_field_t by_name_fields[] = {
-    {"datasource_type", true, false, false}, {"database_name", true, false, false},
-    {"catalog_name", false, false, true},    {"schema_name", false, false, true},
-    {"table_name", true, false, false},      {"normalize_columns", false, true, true},
-    {"always_filter_main_dttm", false, true, true},
-};
-#define N_BY_NAME (sizeof by_name_fields / sizeof by_name_fields[0])
-
-/* Python repr of the marshmallow messages dict ({'field': ['msg']}). */
-static void repr_add(strbuf_t *sb, const char *field, const char *msg) {
-    strbuf_printf(sb, "%s'%s': ['%s']", sb->len > 1 ? ", " : "", field, msg);
-}
-
 /* ExternalMetadataSchema().load: NULL with the answer written on failure. */
 static json_t *load_by_name(request_t *req, json_t *q) {
-    strbuf_t sb;
-    strbuf_init_arena(&sb, req->arena, 128);
-    strbuf_puts(&sb, "{");
-    if (!json_is_object(q)) repr_add(&sb, "_schema", "Invalid input type.");
-    for (size_t i = 0; json_is_object(q) && i < N_BY_NAME; i++) {
-        const by_name_field_t *f = &by_name_fields[i];
-        json_t *v = json_object_get(q, f->name);
-        if (!v && f->required) repr_add(&sb, f->name, "Missing data for required field.");
-        else if (v && json_is_null(v) && !f->allow_none) repr_add(&sb, f->name, "Field may not be null.");
-        else if (v && !json_is_null(v) && !f->boolean && !json_is_string(v)) repr_add(&sb, f->name, "Not a valid string.");
-        else if (v && !json_is_null(v) && f->boolean && !json_is_boolean(v))
-            repr_add(&sb, f->name, "Not a valid boolean.");
-    }
-    const char *key;
-    json_t *v;
-    json_object_foreach(json_is_object(q) ? q : NULL, key, v) {
-        size_t i = 0;
-        while (i < N_BY_NAME && strcmp(by_name_fields[i].name, key)) i++;
-        if (i == N_BY_NAME) repr_add(&sb, key, "Unknown field.");
-    }
-    if (sb.len > 1) {
-        strbuf_puts(&sb, "}");
-        legacy_ds_error(req, 400, sb.data);
+    const char *error = legacy_ds_params_error(req->arena, q);
+    if (error) {
+        legacy_ds_error(req, 400, error);
         return NULL;
     }
     /* the schema's post_load reads both flags unconditionally */

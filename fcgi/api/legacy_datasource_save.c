@@ -16,6 +16,7 @@
 #include "fcgi/api/dataset_children.h"
 #include "fcgi/api/dataset_write.h"
 #include "fcgi/api/legacy_datasource.h"
+#include "fcgi/api/legacy_datasource_rules.h"
 #include "fcgi/app.h"
 #include "fcgi/event_logger.h"
 #include "fcgi/formdata.h"
@@ -171,35 +172,6 @@ static json_t *owner_list(request_t *req, const json_t *ids, bool *answered) {
     return ok ? out : NULL;
 }
 
-/* Counter over column names: the names seen more than once, in first-seen
- * order, comma-joined; NULL when none. A column without a name is
- * answered as the reference's KeyError. */
-static const char *duplicate_columns(request_t *req, const json_t *cols, bool *answered) {
-    strbuf_t sb;
-    strbuf_init_arena(&sb, req->arena, 64);
-    size_t i, j;
-    json_t *c, *d;
-    json_array_foreach(cols, i, c) {
-        const char *name = json_get_str(c, "column_name", NULL);
-        if (!json_object_get(c, "column_name")) {
-            *answered = true;
-            legacy_ds_error(req, 500, "'column_name'");
-            return NULL;
-        }
-        bool seen_before = false, again = false;
-        for (j = 0; j < i; j++) {
-            d = json_array_get(cols, j);
-            seen_before = seen_before || json_equal(json_object_get(d, "column_name"), json_object_get(c, "column_name"));
-        }
-        for (j = i + 1; j < json_array_size(cols); j++) {
-            d = json_array_get(cols, j);
-            again = again || json_equal(json_object_get(d, "column_name"), json_object_get(c, "column_name"));
-        }
-        if (!seen_before && again) strbuf_printf(&sb, "%s%s", sb.len ? "," : "", name ? name : "None");
-    }
-    return sb.len ? sb.data : NULL;
-}
-
 /* raise_for_ownership: admins and the dataset's owners. -1 on error. */
 static int is_owner(request_t *req, int64_t pk) {
     if (security_is_admin(req->cfg, req->user)) return 1;
@@ -332,8 +304,9 @@ static void save(request_t *req) {
     json_t *cols = json_object_get(obj, "columns");
     if (!cols) return legacy_ds_error(req, 500, "'columns'");
     if (!json_is_array(cols)) return legacy_ds_error(req, 500, "The columns field must be a list.");
-    const char *dups = duplicate_columns(req, cols, &answered);
-    if (answered) return;
+    bool unnamed = false;
+    const char *dups = legacy_ds_duplicate_columns(req->arena, cols, &unnamed);
+    if (unnamed) return legacy_ds_error(req, 500, "'column_name'");
     if (dups) return legacy_ds_error(req, 409, arena_sprintf(req->arena, "Duplicate column name(s): %s", dups));
     int allowed = database_change_allowed(req, pk, obj);
     if (allowed < 0) return legacy_ds_error(req, 500, "Fatal error");
