@@ -340,6 +340,11 @@ static void samples(request_t *req) {
     if (!has_access_api(req, "can_samples", "Datasource")) return;
     int64_t id = 0;
     if (!samples_args_valid(req, &id)) return resp_json(req, 400, json_object(), JSON_PY_DEFAULT);
+    if (!strcmp(req_query_arg(req, "datasource_type"), "table")) { /* a missing or unreadable dataset first */
+        json_t *d = legacy_ds_table_data(req, id);
+        if (!d) return;
+        json_decref(d);
+    }
     legacy_ds_error(req, 422, SAMPLES_UNSUPPORTED);
 }
 

@@ -253,6 +253,13 @@ Test(legacy_datasource, get_and_external_metadata) {
     cr_assert_eq(st, 422, "%d %s", st, json_dumps(j, 0));
     cr_assert(strstr(err_of(j), "sample queries"));
     json_decref(j);
+    j = post_form(&admin, "/datasource/samples?datasource_type=table&datasource_id=99999999", NULL, NULL, &st);
+    cr_assert_eq(st, 404);
+    json_decref(j);
+    snprintf(path, sizeof path, "/datasource/samples?datasource_type=table&datasource_id=%lld", ds);
+    j = post_form(&gamma, path, NULL, NULL, &st);
+    cr_assert_eq(st, 403);
+    json_decref(j);
 }
 
 Test(legacy_datasource, save) {
