@@ -191,7 +191,7 @@ static json_t *source_columns(request_t *req, int64_t db_id, const char *catalog
     json_t *cols = pg_introspect_columns(db.pool, req->arena, schema && *schema ? schema : NULL, table, &found, &err);
     if (!cols) {
         log_warn("external metadata of %s failed: %s", table, err.message ? err.message : "");
-        legacy_ds_error(req, 422, err.message ? err.message : "Fatal error");
+        legacy_ds_error(req, 422, legacy_ds_db_message(req->arena, err.message));
         return NULL;
     }
     json_arena_own(req->arena, cols);

@@ -98,3 +98,10 @@ const char *legacy_ds_duplicate_columns(arena_t *a, const json_t *cols, bool *un
     }
     return sb.len ? sb.data : NULL;
 }
+
+const char *legacy_ds_db_message(arena_t *a, const char *raw) {
+    if (!raw) return "Fatal error";
+    if (!strncmp(raw, "ERROR:", 6)) raw += 6;
+    while (*raw == ' ') raw++;
+    return arena_strndup(a, raw, strcspn(raw, "\n"));
+}

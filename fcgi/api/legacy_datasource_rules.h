@@ -24,4 +24,8 @@ const char *legacy_ds_params_error(arena_t *a, const json_t *q);
  * column_name key (the reference's KeyError). */
 const char *legacy_ds_duplicate_columns(arena_t *a, const json_t *cols, bool *unnamed);
 
+/* A database error as the client sees it: its first line without the
+ * severity prefix ("ERROR:  duplicate key ..." -> "duplicate key ..."). */
+const char *legacy_ds_db_message(arena_t *a, const char *raw);
+
 #endif

@@ -316,7 +316,7 @@ static void save(request_t *req) {
     if (!save_rows(req, pk, obj, owners, &err)) {
         log_warn("legacy datasource save of %lld failed: %s", (long long)pk, err.message ? err.message : "");
         return legacy_ds_error(req, err.status == PG_ERR_QUERY ? 422 : 500,
-                               err.status == PG_ERR_QUERY && err.message ? err.message : "Fatal error");
+                               err.status == PG_ERR_QUERY ? legacy_ds_db_message(req->arena, err.message) : "Fatal error");
     }
     security_invalidate(app_security(req->app));
     bool found = false;

@@ -321,6 +321,19 @@ Test(legacy_datasource, save) {
     cr_assert_str_eq(err_of(j), "Duplicate column name(s): label");
     json_decref(j);
 
+    /* a write the database refuses: 422 with its message, nothing changed */
+    snprintf(data, sizeof data,
+             "{\"id\":%lld,\"type\":\"table\",\"database\":{\"id\":%lld},\"table_name\":\"items\","
+             "\"schema\":\"liteset_lds\",\"owners\":[],\"columns\":[{\"column_name\":\"label\"}],"
+             "\"metrics\":[{\"metric_name\":\"m\",\"expression\":\"1\"},{\"metric_name\":\"m\",\"expression\":\"2\"}]}",
+             ds, db);
+    j = post_form(&admin, "/datasource/save/", "data", data, &st);
+    cr_assert_eq(st, 422, "%d %s", st, json_dumps(j, 0));
+    cr_assert(strstr(err_of(j), "duplicate key value") == err_of(j), "%s", err_of(j));
+    json_decref(j);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM table_columns WHERE table_id = %lld", ds);
+    cr_assert_eq(atoll(rest_sql(sql)), 2, "rolled back");
+
     /* unknown owner, unknown dataset, missing fields */
     snprintf(data, sizeof data,
              "{\"id\":%lld,\"type\":\"table\",\"database\":{\"id\":%lld},\"table_name\":\"items\","

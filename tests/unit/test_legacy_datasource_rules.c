@@ -83,3 +83,9 @@ Test(legacy_datasource_rules, duplicate_columns) {
     cr_assert_null(dups("[{\"column_name\":\"a\"},{\"verbose_name\":\"x\"}]", &unnamed));
     cr_assert(unnamed);
 }
+
+Test(legacy_datasource_rules, db_message) {
+    cr_assert_str_eq(legacy_ds_db_message(A, "ERROR:  duplicate key value\nDETAIL:  Key (x)=(1)"), "duplicate key value");
+    cr_assert_str_eq(legacy_ds_db_message(A, "no prefix"), "no prefix");
+    cr_assert_str_eq(legacy_ds_db_message(A, NULL), "Fatal error");
+}
