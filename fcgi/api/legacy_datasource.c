@@ -157,6 +157,7 @@ static void saved_query_answer(request_t *req, int64_t id, const char *attribute
 
 static void datasource_get(request_t *req) {
     if (!has_access_api(req, "can_get", "Datasource")) return;
+    log_warn("GET /datasource/get/ is deprecated: /api/v1/dataset/<pk> replaces it");
     ds_kind_t kind;
     int64_t id;
     if (!parse_datasource(req, &kind, &id)) return;

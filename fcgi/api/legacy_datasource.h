@@ -20,8 +20,8 @@ void legacy_ds_json(request_t *req, json_t *v);
 void legacy_ds_denied(request_t *req, int64_t id, const char *name);
 
 /* The dataset payload (SqlaTable.data, database parameters blanked) as a
- * new reference, after the caller's access was checked. NULL when
- * answered (404, 403 or 500). */
+ * new reference when the dataset exists and the caller may read it;
+ * otherwise NULL, answered (404, 403 or 500). */
 json_t *legacy_ds_table_data(request_t *req, int64_t id);
 
 /* Handler: POST /datasource/save/ (legacy_datasource_save.c). */

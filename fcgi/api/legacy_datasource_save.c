@@ -273,6 +273,7 @@ static bool save_rows(request_t *req, int64_t pk, const json_t *obj, const json_
 
 static void save(request_t *req) {
     if (!has_access_api(req, "can_save", "Datasource")) return;
+    log_warn("POST /datasource/save/ is deprecated: PUT /api/v1/dataset/<pk> replaces it");
     const char *data = form_value(req, "data");
     if (!data) return legacy_ds_error(req, 500, "Request missing data field.");
     const char *perr = NULL;
