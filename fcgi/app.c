@@ -51,6 +51,7 @@ static const route_table_t *const route_tables[] = {
     &database_extra_routes,
     &import_bundle_routes,
     &export_bundle_routes,
+    &legacy_datasource_routes,
 };
 
 typedef struct retired {

@@ -43,6 +43,7 @@ extern const route_table_t explore_form_data_routes; /* explore_form_data.c: /ap
 extern const route_table_t filter_state_routes; /* filter_state.c: /api/v1/dashboard/<pk>/filter_state */
 extern const route_table_t explore_routes; /* explore.c: GET /api/v1/explore/ */
 extern const route_table_t dashboard_dataset_routes; /* dashboard_datasets.c: /api/v1/dashboard/<id_or_slug>/datasets */
+extern const route_table_t legacy_datasource_routes; /* legacy_datasource.c: /datasource/get, external_metadata, save, samples */
 extern const route_table_t dataset_routes; /* dataset_routes.c: /api/v1/dataset writes and extras */
 extern const route_table_t database_extra_routes; /* database_extras.c: function names, extra metadata, ssh tunnel, validate_sql */
 extern const route_table_t database_routes; /* database_info.c: /api/v1/database extras and target endpoints */
