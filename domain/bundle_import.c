@@ -10,6 +10,7 @@
 #include "domain/access.h"
 #include "domain/bundle_write.h"
 #include "lib/json.h"
+#include "lib/log.h"
 #include "lib/offload.h"
 #include "lib/yaml_json.h"
 
@@ -246,6 +247,9 @@ void bundle_import(pg_pool_t *pg, arena_t *a, const json_t *contents, const impo
     }
     if (!o->overwrite && spec->main_kind >= 0 && !prevent_overwrite(a, c, configs, spec, failures, &err)) goto db_error;
     if (json_array_size(failures)) {
+        char *why = json_dumps(failures, JSON_COMPACT);
+        log_warn("%s import refused: %s", spec->model_name, why ? why : "?");
+        free(why);
         if (o->command == IMPORT_ASSETS) set_result(r, 500, spec->failure); /* the assets command wraps every error */
         else invalid_result(a, spec, failures, r);
         goto done;
@@ -253,6 +257,7 @@ void bundle_import(pg_pool_t *pg, arena_t *a, const json_t *contents, const impo
     if (!pg_begin(c, a, &err)) goto db_error;
     bw_ctx_t w = {.c = c, .a = a, .o = o, .counts = &r->counts};
     if (!bw_run(&w, configs, spec->main_kind)) {
+        log_warn("%s import failed: %s", spec->model_name, w.failure ? w.failure : "database error");
         pg_rollback(c, a, &err);
         /* the assets command turns every error into its generic failure */
         set_result(r, 500, w.failure && o->command != IMPORT_ASSETS ? w.failure : spec->failure);
@@ -262,6 +267,7 @@ void bundle_import(pg_pool_t *pg, arena_t *a, const json_t *contents, const impo
     set_result(r, 200, "OK");
     goto done;
 db_error:
+    log_warn("%s import failed: %s", spec->model_name, err.message ? err.message : "database error");
     set_result(r, 500, spec->failure);
 done:
     if (c) pg_release(c);
