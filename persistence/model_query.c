@@ -4,6 +4,7 @@
 #include "lib/humanize.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,13 +328,12 @@ static const char *to_many_join(model_query_t *q, strbuf_t *joins, const model_r
 }
 
 /* One value of a row object: its key, its SQL (over alias t) and how the
- * result cell becomes JSON. Plain text, integer and boolean columns are
- * taken as they are; everything else is selected as PostgreSQL's own JSON
- * and parsed: json-typed expressions as they are, others (computed values,
- * whose type may even be an untyped literal) as the one element of
- * json_build_array, which formats a value exactly as json_build_object
- * does. */
-typedef enum { CELL_STRING, CELL_INT, CELL_BOOL, CELL_JSON, CELL_JSON_ELEMENT } cell_kind_t;
+ * result cell becomes JSON. A value cell is converted by its result type
+ * the way json_build_object formats it (text, integers, booleans, numbers,
+ * json); a column type with no such rule (e.g. a PostgreSQL enum) is
+ * selected as the one element of json_build_array, which formats a value
+ * exactly as json_build_object does. */
+typedef enum { CELL_VALUE, CELL_JSON_ELEMENT } cell_kind_t;
 
 typedef struct cell {
     const char *key;
@@ -343,13 +343,13 @@ typedef struct cell {
 
 static cell_kind_t kind_of_col(col_type_t t) {
     switch (t) {
-    case COL_INT: return CELL_INT;
-    case COL_BOOL: return CELL_BOOL;
+    case COL_INT:
+    case COL_BOOL:
     case COL_STRING:
     case COL_TEXT:
     case COL_DATETIME: /* json_value_sql formats these as text */
     case COL_DATE:
-    case COL_UUID: return CELL_STRING;
+    case COL_UUID: return CELL_VALUE;
     default: return CELL_JSON_ELEMENT;
     }
 }
@@ -378,15 +378,13 @@ static cell_t *row_cells(model_query_t *q, const char *const *cols, size_t n, st
             const model_rel_t *r = mcol ? NULL : model_rel(m, col);
             const model_computed_t *mc = mcol || r ? NULL : model_computed(m, col);
             c->key = col;
-            c->kind = CELL_JSON;
+            c->kind = CELL_VALUE;
             if (mc) {
-                c->kind = CELL_JSON_ELEMENT;
                 c->sql = arena_sprintf(a, "(%s)", mc->sql);
             } else if (mcol) {
                 c->kind = kind_of_col(mcol->type);
                 c->sql = json_value_sql(a, arena_sprintf(a, "t.%s", qi(a, mcol->name)), mcol->type);
             } else if (r && r->kind == REL_MANY_TO_ONE) {
-                c->kind = CELL_INT;
                 c->sql = arena_sprintf(a, "t.%s", qi(a, r->fk));
             } else if (r) {
                 c->sql = to_many_join(q, joins, r, arena_sprintf(a, "l.%s", qi(a, r->link_other)), false);
@@ -410,7 +408,7 @@ static cell_t *row_cells(model_query_t *q, const char *const *cols, size_t n, st
             strbuf_printf(&inner, "'%s', %s", tc->name, json_value_sql(a, arena_sprintf(a, "x.%s", qi(a, tc->name)), tc->type));
         }
         c->key = rel;
-        c->kind = CELL_JSON;
+        c->kind = CELL_VALUE;
         if (!r || !inner.len) {
             c->sql = "NULL::json";
         } else if (r->kind == REL_MANY_TO_ONE) {
@@ -435,36 +433,64 @@ static void format_computed(model_query_t *q, json_t *row, const char *const *co
     }
 }
 
-/* PostgreSQL type oids (pg_type.dat) of the cells taken as they are. */
-static bool oid_fits(unsigned oid, cell_kind_t kind) {
-    switch (kind) {
-    case CELL_STRING: return oid == 25 || oid == 1043 || oid == 1042 || oid == 19; /* text varchar bpchar name */
-    case CELL_INT: return oid == 20 || oid == 21 || oid == 23;                    /* int8 int2 int4 */
-    case CELL_BOOL: return oid == 16;
-    case CELL_JSON:
-    case CELL_JSON_ELEMENT: return oid == 114;
-    }
-    return false;
+/* PostgreSQL type oids (pg_type.dat) and how json_build_object formats
+ * their values. */
+typedef enum { FMT_NONE, FMT_STRING, FMT_INT, FMT_BOOL, FMT_NUMBER, FMT_JSON } value_format_t;
+
+static const struct {
+    unsigned oid;
+    value_format_t format;
+} oid_formats[] = {
+    {25, FMT_STRING},  {1043, FMT_STRING}, {1042, FMT_STRING}, {19, FMT_STRING}, /* text varchar bpchar name */
+    {20, FMT_INT},     {21, FMT_INT},      {23, FMT_INT},                        /* int8 int2 int4 */
+    {16, FMT_BOOL},                                                              /* bool */
+    {700, FMT_NUMBER}, {701, FMT_NUMBER},  {1700, FMT_NUMBER},                   /* float4 float8 numeric */
+    {114, FMT_JSON},   {3802, FMT_JSON},                                         /* json jsonb */
+};
+
+static value_format_t format_of(unsigned oid, cell_kind_t kind) {
+    if (kind == CELL_JSON_ELEMENT) return oid == 114 ? FMT_JSON : FMT_NONE;
+    for (size_t i = 0; i < sizeof oid_formats / sizeof oid_formats[0]; i++)
+        if (oid_formats[i].oid == oid) return oid_formats[i].format;
+    return FMT_NONE;
 }
 
-static json_t *cell_json(const pg_result_t *r, int row, int col, cell_kind_t kind) {
+/* A number as json_build_object writes it (the text as is; NaN and the
+ * infinities quoted) read back as a JSON parser would: integral text as an
+ * integer, anything with a fraction or exponent as a real. */
+static json_t *number_json(const char *v) {
+    if (!strcmp(v, "NaN") || !strcmp(v, "Infinity") || !strcmp(v, "-Infinity")) return json_string(v);
+    char *end;
+    if (strpbrk(v, ".eE")) {
+        double d = strtod(v, &end);
+        return *end ? NULL : json_real(d);
+    }
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    return *end || errno ? NULL : json_integer(x);
+}
+
+static json_t *cell_json(const pg_result_t *r, int row, int col, value_format_t format, cell_kind_t kind) {
     const char *v = pg_get(r, row, col);
     if (!v) return json_null();
-    switch (kind) {
-    case CELL_STRING: return json_string(v); /* NULL for text that is not UTF-8 */
-    case CELL_INT: {
-        char *end;
-        long long x = strtoll(v, &end, 10);
-        return *end ? NULL : json_integer(x);
-    }
-    case CELL_BOOL: return json_boolean(v[0] == 't');
-    case CELL_JSON: return json_loads(v, JSON_DECODE_ANY, NULL);
-    case CELL_JSON_ELEMENT: {
+    if (kind == CELL_JSON_ELEMENT) {
         json_t *array = json_loads(v, 0, NULL);
         json_t *elem = json_incref(json_array_get(array, 0));
         json_decref(array);
         return elem;
     }
+    switch (format) {
+    case FMT_STRING: return json_string(v); /* NULL for text that is not UTF-8 */
+    case FMT_INT: {
+        char *end;
+        errno = 0;
+        long long x = strtoll(v, &end, 10);
+        return *end || errno ? NULL : json_integer(x);
+    }
+    case FMT_BOOL: return json_boolean(v[0] == 't');
+    case FMT_NUMBER: return number_json(v);
+    case FMT_JSON: return json_loads(v, JSON_DECODE_ANY, NULL);
+    case FMT_NONE: break;
     }
     return NULL;
 }
@@ -474,13 +500,16 @@ static json_t *cell_json(const pg_result_t *r, int row, int col, cell_kind_t kin
  * PostgreSQL build whole objects instead). */
 static json_t *rows_from_cells(model_query_t *q, const pg_result_t *r, const cell_t *cells, size_t ncells,
                                const char *const *cols, size_t ncols) {
-    for (size_t c = 0; c < ncells; c++)
-        if (!oid_fits(pg_ftype(r, (int)c + 1), cells[c].kind)) return NULL;
+    value_format_t *formats = arena_calloc(q->arena, ncells ? ncells : 1, sizeof *formats);
+    for (size_t c = 0; c < ncells; c++) {
+        formats[c] = format_of(pg_ftype(r, (int)c + 1), cells[c].kind);
+        if (formats[c] == FMT_NONE) return NULL;
+    }
     json_t *rows = json_array();
     for (int i = 0; i < pg_nrows(r); i++) {
         json_t *row = json_object();
         for (size_t c = 0; c < ncells; c++) {
-            json_t *v = cell_json(r, i, (int)c + 1, cells[c].kind);
+            json_t *v = cell_json(r, i, (int)c + 1, formats[c], cells[c].kind);
             if (!v) {
                 json_decref(row);
                 json_decref(rows);
