@@ -261,18 +261,16 @@ void resp_body(request_t *req, int status, const char *content_type, const char 
 }
 
 void resp_json(request_t *req, int status, json_t *j, size_t flags) {
-    size_t len = 0;
     /* lib/json writes what Python's json module writes for the same flags */
-    char *s = j ? json_dump_arena(req->arena, j, flags, &len) : NULL;
+    strbuf_t body;
+    strbuf_init_arena(&body, req->arena, 256);
+    int rc = j ? json_dump_sb(&body, j, flags) : -1;
     json_decref(j);
-    if (!s) {
+    if (rc != 0) {
         resp_body(req, 500, "application/json; charset=utf-8", "{\"message\":\"Fatal error\"}\n", 26);
         return;
     }
     /* Flask's jsonify (every FAB and flask-jwt-extended answer) ends its body with a newline */
-    if (flags == JSON_FLASK) {
-        s = arena_sprintf(req->arena, "%s\n", s);
-        len++;
-    }
-    resp_body(req, status, "application/json; charset=utf-8", s, len);
+    if (flags == JSON_FLASK) strbuf_putc(&body, '\n');
+    resp_body(req, status, "application/json; charset=utf-8", body.data, body.len);
 }

@@ -85,7 +85,10 @@ int json_dump_sb(strbuf_t *sb, const json_t *j, size_t flags) {
     strbuf_t raw;
     strbuf_init(&raw, 256);
     int rc = json_dump_callback(j, collect, &raw, flags | JSON_ENCODE_ANY);
-    if (rc == 0) append_python_style(sb, raw.data, raw.len, (flags & JSON_ENSURE_ASCII) != 0);
+    if (rc == 0) {
+        strbuf_reserve(sb, raw.len); /* the rewrite is about as long: one allocation, not one per doubling */
+        append_python_style(sb, raw.data, raw.len, (flags & JSON_ENSURE_ASCII) != 0);
+    }
     strbuf_free(&raw);
     return rc == 0 ? 0 : -1;
 }

@@ -5,6 +5,7 @@
 #include "lib/humanize.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,37 +307,92 @@ int64_t mq_count(model_query_t *q, pg_pool_t *pg, pg_error_t *err) {
     return r ? pg_get_int(r, 0, 0, -1) : -1;
 }
 
-/* json_build_object arguments for the requested columns: plain columns,
- * "rel.col" groups (one nested object / array per relation), bare
- * relations (pk or pk list). */
-static const char *object_sql(model_query_t *q, const char *const *cols, size_t n) {
+/* A many-to-many value built set-based: one aggregate over the link table
+ * for all the rows of the page (mq_page, see mq_fetch), LEFT JOINed on the
+ * row's key, instead of one correlated subquery per row. Appends the join to
+ * *joins and returns the value expression. elem is the array element
+ * (over link alias l and, with_target, target alias x); elements are
+ * ordered by the target's key, as before. */
+static const char *to_many_join(model_query_t *q, strbuf_t *joins, const model_rel_t *r, const char *elem,
+                                bool with_target) {
     arena_t *a = q->arena;
     const model_t *m = q->model;
-    strbuf_t sb;
-    strbuf_init_arena(&sb, a, 512);
+    const char *alias = arena_sprintf(a, "\"mq_r%zu\"", joins->len); /* unique: the buffer only grows */
+    const char *target_join = with_target ? arena_sprintf(a, " JOIN %s x ON x.%s = l.%s", qi(a, r->target->table),
+                                                          qi(a, r->target->pk), qi(a, r->link_other))
+                                          : "";
+    strbuf_printf(joins,
+                  " LEFT JOIN (SELECT l.%s AS k, json_agg(%s ORDER BY l.%s) AS v FROM %s l%s"
+                  " WHERE l.%s IN (SELECT %s FROM mq_page)%s GROUP BY l.%s) %s ON %s.k = t.%s",
+                  qi(a, r->link_self), elem, qi(a, r->link_other), qi(a, r->link_table), target_join,
+                  qi(a, r->link_self), qi(a, m->pk), model_link_cond(m, r), qi(a, r->link_self), alias, alias,
+                  qi(a, m->pk));
+    return arena_sprintf(a, "coalesce(%s.v, '[]'::json)", alias);
+}
+
+/* One value of a row object: its key, its SQL (over alias t) and how the
+ * result cell becomes JSON. A value cell is converted by its result type
+ * the way json_build_object formats it (text, integers, booleans, numbers,
+ * json); a column type with no such rule (e.g. a PostgreSQL enum) is
+ * selected as the one element of json_build_array, which formats a value
+ * exactly as json_build_object does. */
+typedef enum { CELL_VALUE, CELL_JSON_ELEMENT } cell_kind_t;
+
+typedef struct cell {
+    const char *key;
+    const char *sql; /* the value as json_build_object would take it */
+    cell_kind_t kind;
+} cell_t;
+
+static cell_kind_t kind_of_col(col_type_t t) {
+    switch (t) {
+    case COL_INT:
+    case COL_BOOL:
+    case COL_STRING:
+    case COL_TEXT:
+    case COL_DATETIME: /* json_value_sql formats these as text */
+    case COL_DATE:
+    case COL_UUID: return CELL_VALUE;
+    default: return CELL_JSON_ELEMENT;
+    }
+}
+
+/* What the cell query selects for a cell. */
+static const char *cell_select_sql(arena_t *a, const cell_t *c) {
+    return c->kind == CELL_JSON_ELEMENT ? arena_sprintf(a, "json_build_array(%s)", c->sql) : c->sql;
+}
+
+/* The row's values for the requested columns, in the order the object is
+ * built: plain columns, "rel.col" groups (one nested object / array per
+ * relation, at the group's first column), bare relations (pk or pk list). */
+static cell_t *row_cells(model_query_t *q, const char *const *cols, size_t n, strbuf_t *joins, size_t *ncells) {
+    arena_t *a = q->arena;
+    const model_t *m = q->model;
+    cell_t *cells = arena_calloc(a, n ? n : 1, sizeof *cells);
+    size_t k = 0;
     bool *done = arena_calloc(a, n ? n : 1, sizeof *done);
     for (size_t i = 0; i < n; i++) {
         if (done[i]) continue;
         const char *col = cols[i];
         const char *dot = strchr(col, '.');
-        if (sb.len) strbuf_puts(&sb, ", ");
+        cell_t *c = &cells[k++];
         if (!dot) {
-            const model_col_t *c = model_col(m, col);
-            const model_rel_t *r = c ? NULL : model_rel(m, col);
-            const model_computed_t *mc = c || r ? NULL : model_computed(m, col);
-            strbuf_printf(&sb, "'%s', ", col);
+            const model_col_t *mcol = model_col(m, col);
+            const model_rel_t *r = mcol ? NULL : model_rel(m, col);
+            const model_computed_t *mc = mcol || r ? NULL : model_computed(m, col);
+            c->key = col;
+            c->kind = CELL_VALUE;
             if (mc) {
-                strbuf_printf(&sb, "(%s)", mc->sql);
-            } else if (c) {
-                strbuf_puts(&sb, json_value_sql(a, arena_sprintf(a, "t.%s", qi(a, c->name)), c->type));
+                c->sql = arena_sprintf(a, "(%s)", mc->sql);
+            } else if (mcol) {
+                c->kind = kind_of_col(mcol->type);
+                c->sql = json_value_sql(a, arena_sprintf(a, "t.%s", qi(a, mcol->name)), mcol->type);
             } else if (r && r->kind == REL_MANY_TO_ONE) {
-                strbuf_printf(&sb, "t.%s", qi(a, r->fk));
+                c->sql = arena_sprintf(a, "t.%s", qi(a, r->fk));
             } else if (r) {
-                strbuf_printf(&sb, "(SELECT coalesce(json_agg(l.%s ORDER BY l.%s), '[]'::json) FROM %s l WHERE l.%s = t.%s%s)",
-                              qi(a, r->link_other), qi(a, r->link_other), qi(a, r->link_table), qi(a, r->link_self),
-                              qi(a, m->pk), model_link_cond(m, r));
+                c->sql = to_many_join(q, joins, r, arena_sprintf(a, "l.%s", qi(a, r->link_other)), false);
             } else {
-                strbuf_puts(&sb, "NULL");
+                c->sql = "NULL::json";
             }
             continue;
         }
@@ -361,22 +417,19 @@ static const char *object_sql(model_query_t *q, const char *const *cols, size_t 
                 strbuf_printf(&inner, "'%s', (SELECT %s FROM %s t WHERE t.%s = x.%s)", tmc->name, tmc->sql,
                               qi(a, r->target->table), qi(a, r->target->pk), qi(a, r->target->pk));
         }
-        strbuf_printf(&sb, "'%s', ", rel);
+        c->key = rel;
+        c->kind = CELL_VALUE;
         if (!r || !inner.len) {
-            strbuf_puts(&sb, "NULL");
+            c->sql = "NULL::json";
         } else if (r->kind == REL_MANY_TO_ONE) {
-            strbuf_printf(&sb, "(SELECT json_build_object(%s) FROM %s x WHERE x.%s = t.%s)", inner.data,
-                          qi(a, r->target->table), qi(a, r->target->pk), qi(a, r->fk));
+            c->sql = arena_sprintf(a, "(SELECT json_build_object(%s) FROM %s x WHERE x.%s = t.%s)", inner.data,
+                                   qi(a, r->target->table), qi(a, r->target->pk), qi(a, r->fk));
         } else {
-            strbuf_printf(&sb,
-                          "(SELECT coalesce(json_agg(json_build_object(%s) ORDER BY l.%s), '[]'::json) FROM %s l"
-                          " JOIN %s x ON x.%s = l.%s WHERE l.%s = t.%s%s)",
-                          inner.data, qi(a, r->link_other), qi(a, r->link_table), qi(a, r->target->table),
-                          qi(a, r->target->pk), qi(a, r->link_other), qi(a, r->link_self), qi(a, m->pk),
-                          model_link_cond(m, r));
+            c->sql = to_many_join(q, joins, r, arena_sprintf(a, "json_build_object(%s)", inner.data), true);
         }
     }
-    return sb.data;
+    *ncells = k;
+    return cells;
 }
 
 /* Values PostgreSQL cannot format the way Python does (humanized deltas, cron
@@ -397,30 +450,149 @@ static void format_computed(model_query_t *q, json_t *row, const char *const *co
     }
 }
 
-json_t *mq_fetch(model_query_t *q, pg_pool_t *pg, const char *const *cols, size_t ncols, json_t **ids,
-                 pg_error_t *err) {
-    arena_t *a = q->arena;
-    const model_t *m = q->model;
-    strbuf_t sql;
-    strbuf_init_arena(&sql, a, 1024);
-    strbuf_printf(&sql, "SELECT t.%s, json_build_object(%s)::text FROM %s t%s", qi(a, m->pk),
-                  ncols ? object_sql(q, cols, ncols) : "", qi(a, m->table), where_clause(q));
-    if (q->order_expr) {
-        const char *dir = q->order_desc ? "DESC" : "ASC";
-        strbuf_printf(&sql, " ORDER BY %s %s, t.%s %s", q->order_expr, dir, qi(a, m->pk), dir);
+/* PostgreSQL type oids (pg_type.dat) and how json_build_object formats
+ * their values. */
+typedef enum { FMT_NONE, FMT_STRING, FMT_INT, FMT_BOOL, FMT_NUMBER, FMT_JSON } value_format_t;
+
+static const struct {
+    unsigned oid;
+    value_format_t format;
+} oid_formats[] = {
+    {25, FMT_STRING},  {1043, FMT_STRING}, {1042, FMT_STRING}, {19, FMT_STRING}, /* text varchar bpchar name */
+    {20, FMT_INT},     {21, FMT_INT},      {23, FMT_INT},                        /* int8 int2 int4 */
+    {16, FMT_BOOL},                                                              /* bool */
+    {700, FMT_NUMBER}, {701, FMT_NUMBER},  {1700, FMT_NUMBER},                   /* float4 float8 numeric */
+    {114, FMT_JSON},   {3802, FMT_JSON},                                         /* json jsonb */
+};
+
+static value_format_t format_of(unsigned oid, cell_kind_t kind) {
+    if (kind == CELL_JSON_ELEMENT) return oid == 114 ? FMT_JSON : FMT_NONE;
+    for (size_t i = 0; i < sizeof oid_formats / sizeof oid_formats[0]; i++)
+        if (oid_formats[i].oid == oid) return oid_formats[i].format;
+    return FMT_NONE;
+}
+
+/* A number as json_build_object writes it (the text as is; NaN and the
+ * infinities quoted) read back as a JSON parser would: integral text as an
+ * integer, anything with a fraction or exponent as a real. */
+static json_t *number_json(const char *v) {
+    if (!strcmp(v, "NaN") || !strcmp(v, "Infinity") || !strcmp(v, "-Infinity")) return json_string(v);
+    char *end;
+    if (strpbrk(v, ".eE")) {
+        double d = strtod(v, &end);
+        return *end ? NULL : json_real(d);
     }
-    if (q->limit >= 0) strbuf_printf(&sql, " LIMIT %lld", (long long)q->limit);
-    if (q->offset) strbuf_printf(&sql, " OFFSET %lld", (long long)q->offset);
-    pg_result_t *r = pg_query(pg, a, err, sql.data, q->nparams, q->params);
-    if (!r) return NULL;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    return *end || errno ? NULL : json_integer(x);
+}
+
+static json_t *cell_json(const pg_result_t *r, int row, int col, value_format_t format, cell_kind_t kind) {
+    const char *v = pg_get(r, row, col);
+    if (!v) return json_null();
+    if (kind == CELL_JSON_ELEMENT) {
+        json_t *array = json_loads(v, 0, NULL);
+        json_t *elem = json_incref(json_array_get(array, 0));
+        json_decref(array);
+        return elem;
+    }
+    switch (format) {
+    case FMT_STRING: return json_string(v); /* NULL for text that is not UTF-8 */
+    case FMT_INT: {
+        char *end;
+        errno = 0;
+        long long x = strtoll(v, &end, 10);
+        return *end || errno ? NULL : json_integer(x);
+    }
+    case FMT_BOOL: return json_boolean(v[0] == 't');
+    case FMT_NUMBER: return number_json(v);
+    case FMT_JSON: return json_loads(v, JSON_DECODE_ANY, NULL);
+    case FMT_NONE: break;
+    }
+    return NULL;
+}
+
+/* Row objects from a result of (pk, cell...) columns; NULL when a cell's
+ * type or value is not what its kind expects (the caller then lets
+ * PostgreSQL build whole objects instead). */
+static json_t *rows_from_cells(model_query_t *q, const pg_result_t *r, const cell_t *cells, size_t ncells,
+                               const char *const *cols, size_t ncols) {
+    value_format_t *formats = arena_calloc(q->arena, ncells ? ncells : 1, sizeof *formats);
+    for (size_t c = 0; c < ncells; c++) {
+        formats[c] = format_of(pg_ftype(r, (int)c + 1), cells[c].kind);
+        if (formats[c] == FMT_NONE) return NULL;
+    }
     json_t *rows = json_array();
-    *ids = json_array();
     for (int i = 0; i < pg_nrows(r); i++) {
-        json_array_append_new(*ids, json_integer(pg_get_int(r, i, 0, 0)));
+        json_t *row = json_object();
+        for (size_t c = 0; c < ncells; c++) {
+            json_t *v = cell_json(r, i, (int)c + 1, formats[c], cells[c].kind);
+            if (!v) {
+                json_decref(row);
+                json_decref(rows);
+                return NULL;
+            }
+            json_object_set_new(row, cells[c].key, v);
+        }
+        format_computed(q, row, cols, ncols);
+        json_array_append_new(rows, row);
+    }
+    return rows;
+}
+
+/* Row objects built by PostgreSQL (json_build_object) and parsed whole. */
+static json_t *rows_from_objects(model_query_t *q, const pg_result_t *r, const char *const *cols, size_t ncols) {
+    json_t *rows = json_array();
+    for (int i = 0; i < pg_nrows(r); i++) {
         json_t *row = json_loads(pg_get(r, i, 1), JSON_DECODE_ANY, NULL);
         if (!row) row = json_object();
         format_computed(q, row, cols, ncols);
         json_array_append_new(rows, row);
     }
+    return rows;
+}
+
+json_t *mq_fetch(model_query_t *q, pg_pool_t *pg, const char *const *cols, size_t ncols, json_t **ids,
+                 pg_error_t *err) {
+    arena_t *a = q->arena;
+    const model_t *m = q->model;
+    /* The page's rows are selected first (filters, order, LIMIT/OFFSET) and
+     * only they are decorated: relations, computed columns, JSON. The outer
+     * query repeats the order (or the scan order, numbered) since joins may
+     * reorder rows. */
+    const char *dir = q->order_desc ? "DESC" : "ASC";
+    const char *order = q->order_expr ? arena_sprintf(a, " ORDER BY %s %s, t.%s %s", q->order_expr, dir, qi(a, m->pk), dir)
+                                      : "";
+    strbuf_t page, joins, values, object;
+    strbuf_init_arena(&page, a, 512);
+    strbuf_init_arena(&joins, a, 256);
+    strbuf_init_arena(&values, a, 1024);
+    strbuf_init_arena(&object, a, 1024);
+    strbuf_printf(&page, "WITH mq_page AS MATERIALIZED (SELECT t.*%s FROM %s t%s%s",
+                  q->order_expr ? "" : ", row_number() OVER () AS mq_n", qi(a, m->table), where_clause(q), order);
+    if (q->limit >= 0) strbuf_printf(&page, " LIMIT %lld", (long long)q->limit);
+    if (q->offset) strbuf_printf(&page, " OFFSET %lld", (long long)q->offset);
+    size_t ncells;
+    cell_t *cells = row_cells(q, cols, ncols, &joins, &ncells);
+    for (size_t c = 0; c < ncells; c++) {
+        strbuf_printf(&values, ", %s", cell_select_sql(a, &cells[c]));
+        strbuf_printf(&object, "%s'%s', %s", c ? ", " : "", cells[c].key, cells[c].sql);
+    }
+    const char *tail = arena_sprintf(a, " FROM mq_page t%s%s", joins.len ? joins.data : "",
+                                     q->order_expr ? order : " ORDER BY t.mq_n");
+    pg_result_t *r = pg_query(pg, a, err, arena_sprintf(a, "%s) SELECT t.%s%s%s", page.data, qi(a, m->pk),
+                                                        values.len ? values.data : "", tail),
+                              q->nparams, q->params);
+    if (!r) return NULL;
+    json_t *rows = rows_from_cells(q, r, cells, ncells, cols, ncols);
+    if (!rows) {
+        r = pg_query(pg, a, err, arena_sprintf(a, "%s) SELECT t.%s, json_build_object(%s)::text%s", page.data,
+                                               qi(a, m->pk), object.len ? object.data : "", tail),
+                     q->nparams, q->params);
+        if (!r) return NULL;
+        rows = rows_from_objects(q, r, cols, ncols);
+    }
+    *ids = json_array();
+    for (int i = 0; i < pg_nrows(r); i++) json_array_append_new(*ids, json_integer(pg_get_int(r, i, 0, 0)));
     return rows;
 }

@@ -1,8 +1,11 @@
 /* SQL for the generic model engine: builds parameterised SELECTs over a
  * model (filters with Flask-AppBuilder's operator codes, ordering, paging)
- * whose rows come back as JSON objects built by PostgreSQL
- * (json_build_object), with many-to-one relations as nested objects and
- * many-to-many relations as arrays, values formatted as FAB serialises them.
+ * whose rows come back as JSON objects, with many-to-one relations as
+ * nested objects and many-to-many relations as arrays, values formatted as
+ * FAB serialises them. A fetch selects the page's rows first and decorates
+ * only those (many-to-many arrays are one aggregate per relation over the
+ * page); plain values are read from their cells, the rest from PostgreSQL's
+ * JSON.
  *
  * Values are always bound parameters; identifiers come only from the static
  * model declarations and are quoted. Everything is allocated on the query's

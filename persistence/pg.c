@@ -482,6 +482,7 @@ void pg_release(pg_conn_t *c) {
 
 int pg_nrows(const pg_result_t *r) { return PQntuples(r->res); }
 int pg_ncols(const pg_result_t *r) { return PQnfields(r->res); }
+unsigned pg_ftype(const pg_result_t *r, int col) { return (unsigned)PQftype(r->res, col); }
 int pg_col(const pg_result_t *r, const char *name) { return PQfnumber(r->res, name); }
 const char *pg_colname(const pg_result_t *r, int col) { return PQfname(r->res, col); }
 

@@ -81,6 +81,7 @@ bool pg_rollback(pg_conn_t *c, arena_t *a, pg_error_t *err);
 /* Typed row access. Columns by index or name (-1 when unknown). */
 int pg_nrows(const pg_result_t *r);
 int pg_ncols(const pg_result_t *r);
+unsigned pg_ftype(const pg_result_t *r, int col); /* the column's type oid, 0 when out of range */
 int pg_col(const pg_result_t *r, const char *name);
 const char *pg_colname(const pg_result_t *r, int col);
 bool pg_isnull(const pg_result_t *r, int row, int col);
