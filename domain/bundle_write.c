@@ -1,5 +1,6 @@
 /* Upserts of the import transaction; see bundle_write.h. Column names come
  * from the static maps below; every value is a bound parameter. */
+#include "lib/sqla_url.h"
 #include "domain/bundle_write.h"
 
 #include <ctype.h>
@@ -279,40 +280,6 @@ static bool may_create(bw_ctx_t *w, int kind, const char *denied) {
 
 /* ---- databases ---- */
 
-static int hexval(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static char *unquote(arena_t *a, const char *s, size_t n) {
-    char *out = arena_alloc(a, n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        int h, l;
-        if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 && (l = hexval(s[i + 2])) >= 0) {
-            *o++ = (char)(h * 16 + l);
-            i += 2;
-        } else *o++ = s[i];
-    }
-    *o = 0;
-    return out;
-}
-
-/* Splits the password out of an SQLAlchemy URL; *masked gets the URL with the mask. */
-static char *split_password(arena_t *a, const char *uri, const char **masked) {
-    *masked = uri;
-    const char *sep = strstr(uri, "://");
-    if (!sep) return NULL;
-    const char *user = sep + 3;
-    size_t ulen = strcspn(user, ":/@");
-    if (user[ulen] != ':') return NULL;
-    const char *pw = user + ulen + 1;
-    const char *at = strchr(pw, '@');
-    if (!at) return NULL;
-    *masked = arena_sprintf(a, "%.*s" PASSWORD_MASK "%s", (int)(pw - uri), uri, at);
-    return unquote(a, pw, (size_t)(at - pw));
-}
-
 /* PREVENT_UNSAFE_DB_CONNECTIONS: the drivers the reference refuses. */
 static const char *blocked_dialect(const char *uri) {
     size_t n = strcspn(uri, ":");
@@ -369,7 +336,7 @@ static int64_t import_database(bw_ctx_t *w, json_t *config, bool overwrite) {
     row_from_config(w, &r, database_cols, config);
     if (uri) {
         const char *masked;
-        char *pw = split_password(w->a, uri, &masked);
+        char *pw = sqla_url_split_password(w->a, uri, PASSWORD_MASK, &masked);
         row_set(&r, "sqlalchemy_uri", C_TEXT, masked);
         json_t *given = json_object_get(config, "password");
         if (pw && strcmp(pw, PASSWORD_MASK)) row_set(&r, "password", C_ENC, value_text(w, json_string(pw), C_ENC));

@@ -97,3 +97,17 @@ bool sqla_url_parse(arena_t *a, const char *s, sqla_url_t *out) {
     }
     return true;
 }
+
+char *sqla_url_split_password(arena_t *a, const char *uri, const char *mask, const char **masked) {
+    *masked = uri;
+    const char *sep = strstr(uri, "://");
+    if (!sep) return NULL;
+    const char *user = sep + 3;
+    size_t ulen = strcspn(user, ":/@");
+    if (user[ulen] != ':') return NULL;
+    const char *pw = user + ulen + 1;
+    const char *at = strchr(pw, '@');
+    if (!at) return NULL;
+    *masked = arena_sprintf(a, "%.*s%s%s", (int)(pw - uri), uri, mask, at);
+    return unquote(a, pw, (size_t)(at - pw), false);
+}

@@ -22,4 +22,9 @@ typedef struct sqla_url {
 /* false when s is not name://... or its port is not a number. */
 bool sqla_url_parse(arena_t *a, const char *s, sqla_url_t *out);
 
+/* The URI's password taken out (%-unquoted; NULL when it has none, then
+ * *masked = uri) and the URI with mask in its place, as Superset stores a
+ * database's URI apart from its password. */
+char *sqla_url_split_password(arena_t *a, const char *uri, const char *mask, const char **masked);
+
 #endif

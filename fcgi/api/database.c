@@ -9,6 +9,7 @@
  * served yet. */
 #include <string.h>
 
+#include "lib/sqla_url.h"
 #include "domain/access.h"
 #include "fcgi/api/api.h"
 #include "fcgi/api/data_access_filter.h"
@@ -57,46 +58,6 @@ static void add_msg(json_t *errors, const char *field, const char *msg) {
     json_array_append_new(l, json_string(msg));
 }
 
-static int hexval(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* urllib unquote of n chars (what make_url does to the password). */
-static char *unquote(arena_t *a, const char *s, size_t n) {
-    char *out = arena_alloc(a, n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        int h, l;
-        if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
-            (l = hexval(s[i + 2])) >= 0) {
-            *o++ = (char)(h * 16 + l);
-            i += 2;
-        } else *o++ = s[i];
-    }
-    *o = 0;
-    return out;
-}
-
-/* Splits the password out of an SQLAlchemy URL
- * (name://user:password@host...): *masked gets the URL with the password
- * replaced by the mask, the result is the unquoted password or NULL when
- * the URL has none. */
-static char *split_password(arena_t *a, const char *uri, const char **masked) {
-    *masked = uri;
-    const char *sep = strstr(uri, "://");
-    if (!sep) return NULL;
-    const char *user = sep + 3;
-    size_t ulen = strcspn(user, ":/");
-    if (user[ulen] != ':') return NULL;
-    const char *pw = user + ulen + 1;
-    const char *at = strchr(pw, '@');
-    if (!at) return NULL;
-    *masked = arena_sprintf(a, "%.*s" PASSWORD_MASK "%s", (int)(pw - uri), uri, at);
-    return unquote(a, pw, (size_t)(at - pw));
-}
-
 static json_t *validate(request_t *req, const resource_t *res, json_t *body, bool is_post) {
     (void)res;
     json_t *errors = json_object();
@@ -143,7 +104,7 @@ static json_t *validate(request_t *req, const resource_t *res, json_t *body, boo
     json_t *uri = json_object_get(body, "sqlalchemy_uri");
     if (json_is_string(uri)) {
         const char *masked;
-        char *password = split_password(req->arena, json_string_value(uri), &masked);
+        char *password = sqla_url_split_password(req->arena, json_string_value(uri), PASSWORD_MASK, &masked);
         json_object_set_new(body, "sqlalchemy_uri", json_string(masked));
         /* a masked password keeps the stored one; no password clears it */
         if (!password || strcmp(password, PASSWORD_MASK))
