@@ -10,6 +10,7 @@
 #include "fcgi/api/legacy_datasource.h"
 
 #include <errno.h>
+#include <ev.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 #include "fcgi/api/legacy_datasource_rules.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "fcgi/formdata.h"
 #include "fcgi/has_access.h"
 #include "lib/json.h"
@@ -68,9 +70,7 @@ static const struct {
 
 /* The type and id of the path, as DatasourceType(...) and the lookup by id
  * fail: false when answered. */
-static bool parse_datasource(request_t *req, ds_kind_t *kind, int64_t *id) {
-    const char *type = req_path_param(req, "datasource_type");
-    const char *ids = req_path_param(req, "datasource_id");
+static bool parse_type_and_id(request_t *req, const char *type, const char *ids, ds_kind_t *kind, int64_t *id) {
     size_t n = sizeof ds_types / sizeof ds_types[0], i = 0;
     while (i < n && strcmp(ds_types[i].name, type ? type : "")) i++;
     if (i == n) {
@@ -96,6 +96,11 @@ static bool parse_datasource(request_t *req, ds_kind_t *kind, int64_t *id) {
     }
     *id = v;
     return true;
+}
+
+static bool parse_datasource(request_t *req, ds_kind_t *kind, int64_t *id) {
+    return parse_type_and_id(req, req_path_param(req, "datasource_type"), req_path_param(req, "datasource_id"), kind,
+                             id);
 }
 
 static bool exists(request_t *req, const char *sql, int64_t id, bool *found) {
@@ -155,18 +160,46 @@ static void saved_query_answer(request_t *req, int64_t id, const char *attribute
 
 /* ---- GET /datasource/get/<type>/<id>/ ---- */
 
-static void datasource_get(request_t *req) {
-    if (!has_access_api(req, "can_get", "Datasource")) return;
-    log_warn("GET /datasource/get/ is deprecated: /api/v1/dataset/<pk> replaces it");
-    ds_kind_t kind;
-    int64_t id;
-    if (!parse_datasource(req, &kind, &id)) return;
+/* sanitize_datasource_data(datasource.data) for the datasource, or the answer. */
+static void answer_data(request_t *req, ds_kind_t kind, int64_t id) {
     if (kind == DS_SAVED_QUERY) return saved_query_answer(req, id, "data");
     json_t *d = kind == DS_TABLE ? legacy_ds_table_data(req, id) : query_data(req, id);
     if (!d) return;
     json_t *database = json_object_get(d, "database"); /* sanitize_datasource_data */
     if (json_is_object(database) && json_object_size(database)) json_object_set_new(database, "parameters", json_object());
     legacy_ds_json(req, d);
+}
+
+static void datasource_get(request_t *req) {
+    if (!has_access_api(req, "can_get", "Datasource")) return;
+    log_warn("GET /datasource/get/ is deprecated: /api/v1/dataset/<pk> replaces it");
+    ds_kind_t kind;
+    int64_t id;
+    if (parse_datasource(req, &kind, &id)) answer_data(req, kind, id);
+}
+
+/* ---- GET /superset/fetch_datasource_metadata?datasourceKey=<id>__<type> ---- */
+
+/* Superset.fetch_datasource_metadata: @has_access (a login redirect when
+ * refused), then the same payload as /datasource/get/. */
+static void fetch_datasource_metadata(request_t *req) {
+    if (!has_access(req, "can_fetch_datasource_metadata", "Superset")) return;
+    log_warn("GET /superset/fetch_datasource_metadata is deprecated: /api/v1/database/<pk>/table/... replaces it");
+    const char *key = req_query_arg(req, "datasourceKey");
+    const char *sep = key ? strstr(key, "__") : NULL;
+    if (!key) return legacy_ds_error(req, 400, "400 Bad Request: The browser (or proxy) sent a request that this"
+                                               " server could not understand.");
+    if (!sep || strstr(sep + 2, "__"))
+        return legacy_ds_error(req, 500, sep ? "too many values to unpack (expected 2)"
+                                             : "not enough values to unpack (expected 2, got 1)");
+    ds_kind_t kind;
+    int64_t id;
+    if (!parse_type_and_id(req, sep + 2, arena_sprintf(req->arena, "%.*s", (int)(sep - key), key), &kind, &id)) return;
+    double started = ev_time();
+    answer_data(req, kind, id);
+    event_log_call_t call = {"fetch_datasource_metadata", "Superset.fetch_datasource_metadata",
+                             "/superset/fetch_datasource_metadata", NULL, started};
+    event_log_request(req, &call);
 }
 
 /* ---- external metadata ---- */
@@ -358,6 +391,8 @@ static const route_def_t routes[] = {
      "superset.views.datasource.views.external_metadata_by_name"},
     {"POST", "/datasource/save/", legacy_datasource_save, GUARD_PUBLIC, 0, "superset.views.datasource.views.save"},
     {"POST", "/datasource/samples", samples, GUARD_PUBLIC, 0, "superset.views.datasource.views.samples"},
+    {"GET", "/superset/fetch_datasource_metadata", fetch_datasource_metadata, GUARD_PUBLIC, 0,
+     "superset.views.core.fetch_datasource_metadata"},
 };
 
 const route_table_t legacy_datasource_routes = {routes, sizeof routes / sizeof routes[0], NULL};

@@ -119,6 +119,23 @@ Test(legacy_datasource, get_and_external_metadata) {
     cr_assert_str_eq(http_header(raw, "Content-Type"), "application/json; charset=utf-8");
     http_free(raw);
 
+    /* the older /superset/fetch_datasource_metadata gives the same payload */
+    snprintf(path, sizeof path, "/superset/fetch_datasource_metadata?datasourceKey=%lld__table", ds);
+    j = get(&admin, path, &st);
+    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    cr_assert_str_eq(json_string_value(json_object_get(j, "table_name")), "items");
+    cr_assert_eq(json_object_size(json_object_get(json_object_get(j, "database"), "parameters")), 0);
+    json_decref(j);
+    j = get(&admin, "/superset/fetch_datasource_metadata?datasourceKey=nokey", &st);
+    cr_assert_eq(st, 500);
+    json_decref(j);
+    j = get(&gamma, path, &st);
+    cr_assert_eq(st, 403, "no access to the dataset");
+    json_decref(j);
+    raw = http_request("GET", path, NULL, NULL, 0);
+    cr_assert_eq(raw->status, 302, "anonymous: @has_access redirects to the login page");
+    http_free(raw);
+
     /* unknown ids and types, bad ids */
     j = get(&admin, "/datasource/get/table/99999999/", &st);
     cr_assert_eq(st, 404);
