@@ -75,7 +75,6 @@ Test(openapi, generated_from_the_routes) {
             if (a == b && !strncmp(shape, rshape, a)) found = true;
         }
         if (found) known++;
-        else cr_log_warn("not in the reference document: %s", path);
     }
     cr_expect_gt(ours, 150, "only %zu paths", ours);
     cr_expect_geq(known * 100, ours * 95, "%zu of %zu paths are the reference's", known, ours);
