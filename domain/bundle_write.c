@@ -1,6 +1,5 @@
 /* Upserts of the import transaction; see bundle_write.h. Column names come
  * from the static maps below; every value is a bound parameter. */
-#include "lib/sqla_url.h"
 #include "domain/bundle_write.h"
 
 #include <ctype.h>
@@ -9,8 +8,10 @@
 #include <string.h>
 
 #include "domain/access.h"
+#include "domain/security_pvm.h"
 #include "lib/encrypted_type.h"
 #include "lib/json.h"
+#include "lib/sqla_url.h"
 
 #define PASSWORD_MASK "XXXXXXXXXX"
 #define MAX_COLS 40
@@ -232,17 +233,8 @@ static int64_t write_row(bw_ctx_t *w, const char *table, int64_t id, const row_t
     return q_id(w, sql.data, np, params);
 }
 
-/* FAB add_permission_view_menu(permission, view). */
 static bool ensure_pvm(bw_ctx_t *w, const char *perm, const char *view) {
-    const char *p[] = {perm, view};
-    return q(w, "INSERT INTO ab_view_menu (id, name) SELECT nextval('ab_view_menu_id_seq'), $1::text"
-                " WHERE NOT EXISTS (SELECT 1 FROM ab_view_menu WHERE name = $1::text)", 1, &view) &&
-           q(w, "INSERT INTO ab_permission (id, name) SELECT nextval('ab_permission_id_seq'), $1::text"
-                " WHERE NOT EXISTS (SELECT 1 FROM ab_permission WHERE name = $1::text)", 1, &perm) &&
-           q(w, "INSERT INTO ab_permission_view (id, permission_id, view_menu_id)"
-                " SELECT nextval('ab_permission_view_id_seq'), p.id, v.id FROM ab_permission p, ab_view_menu v"
-                " WHERE p.name = $1::text AND v.name = $2::text AND NOT EXISTS (SELECT 1 FROM"
-                " ab_permission_view pv WHERE pv.permission_id = p.id AND pv.view_menu_id = v.id)", 2, p);
+    return security_pvm_ensure(w->c, w->a, perm, view, &w->err);
 }
 
 /* Owner links: table is one of dashboard_user, slice_user, sqlatable_user. */

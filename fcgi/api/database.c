@@ -9,14 +9,15 @@
  * served yet. */
 #include <string.h>
 
-#include "lib/sqla_url.h"
 #include "domain/access.h"
+#include "domain/security_pvm.h"
 #include "fcgi/api/api.h"
 #include "fcgi/api/data_access_filter.h"
 #include "fcgi/api/related_users.h"
 #include "fcgi/app.h"
 #include "fcgi/model_rest.h"
 #include "lib/encrypted_type.h"
+#include "lib/sqla_url.h"
 #include "persistence/models.h"
 
 #define PASSWORD_MASK "XXXXXXXXXX"
@@ -113,22 +114,6 @@ static json_t *validate(request_t *req, const resource_t *res, json_t *body, boo
     return NULL;
 }
 
-/* FAB add_permission_view_menu(permission, view). */
-static bool ensure_pvm(request_t *req, pg_conn_t *c, const char *perm, const char *view, pg_error_t *err) {
-    const char *p[] = {perm, view};
-    return pg_conn_query(c, req->arena, err,
-                         "INSERT INTO ab_view_menu (id, name) SELECT nextval('ab_view_menu_id_seq'), $1::text"
-                         " WHERE NOT EXISTS (SELECT 1 FROM ab_view_menu WHERE name = $1::text)", 1, &view) &&
-           pg_conn_query(c, req->arena, err,
-                         "INSERT INTO ab_permission (id, name) SELECT nextval('ab_permission_id_seq'), $1::text"
-                         " WHERE NOT EXISTS (SELECT 1 FROM ab_permission WHERE name = $1::text)", 1, &perm) &&
-           pg_conn_query(c, req->arena, err,
-                         "INSERT INTO ab_permission_view (id, permission_id, view_menu_id)"
-                         " SELECT nextval('ab_permission_view_id_seq'), p.id, v.id FROM ab_permission p, ab_view_menu v"
-                         " WHERE p.name = $1::text AND v.name = $2::text AND NOT EXISTS (SELECT 1 FROM"
-                         " ab_permission_view pv WHERE pv.permission_id = p.id AND pv.view_menu_id = v.id)", 2, p);
-}
-
 /* Stores the encrypted values and, for a new database, its permission. */
 static bool after_write(request_t *req, const resource_t *res, pg_conn_t *c, int64_t id, json_t *body,
                         const char **error) {
@@ -160,7 +145,7 @@ static bool after_write(request_t *req, const resource_t *res, pg_conn_t *c, int
     }
     pg_result_t *r = pg_conn_query(c, req->arena, &err, "SELECT database_name FROM dbs WHERE id = $1::int", 1, &ids);
     if (!r || !pg_nrows(r)) goto fail;
-    if (!ensure_pvm(req, c, "database_access", perm_database(req->arena, pg_get(r, 0, 0), id), &err)) goto fail;
+    if (!security_pvm_ensure(c, req->arena, "database_access", perm_database(req->arena, pg_get(r, 0, 0), id), &err)) goto fail;
     return true;
 fail:
     *error = err.message;

@@ -9,6 +9,7 @@
 
 #include "domain/access.h"
 #include "domain/security.h"
+#include "domain/security_pvm.h"
 #include "domain/target_db.h"
 #include "fcgi/api/database_target.h"
 #include "fcgi/api/dataset_write.h"
@@ -21,22 +22,6 @@
 static void command_error(request_t *req, int status, const char *message) {
     dataset_sip40(req, status, "GENERIC_COMMAND_ERROR", message, json_object(), 1010,
                   "Superset encountered an error while running a command.");
-}
-
-/* FAB add_permission_view_menu(permission, view), inside the transaction. */
-static bool ensure_pvm(request_t *req, pg_conn_t *c, const char *perm, const char *view, pg_error_t *err) {
-    const char *p[] = {perm, view};
-    return pg_conn_query(c, req->arena, err,
-                         "INSERT INTO ab_view_menu (id, name) SELECT nextval('ab_view_menu_id_seq'), $1::text"
-                         " WHERE NOT EXISTS (SELECT 1 FROM ab_view_menu WHERE name = $1::text)", 1, &view) &&
-           pg_conn_query(c, req->arena, err,
-                         "INSERT INTO ab_permission (id, name) SELECT nextval('ab_permission_id_seq'), $1::text"
-                         " WHERE NOT EXISTS (SELECT 1 FROM ab_permission WHERE name = $1::text)", 1, &perm) &&
-           pg_conn_query(c, req->arena, err,
-                         "INSERT INTO ab_permission_view (id, permission_id, view_menu_id)"
-                         " SELECT nextval('ab_permission_view_id_seq'), p.id, v.id FROM ab_permission p, ab_view_menu v"
-                         " WHERE p.name = $1::text AND v.name = $2::text AND NOT EXISTS (SELECT 1 FROM"
-                         " ab_permission_view pv WHERE pv.permission_id = p.id AND pv.view_menu_id = v.id)", 2, p);
 }
 
 /* The catalogs to sync (JSON array of names, arena-owned); NULL on a connection error. */
@@ -71,12 +56,13 @@ static bool sync_catalog(request_t *req, pg_conn_t *c, int64_t pk, const char *n
         return true;
     }
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, schemas);
-    if (!ensure_pvm(req, c, "catalog_access", perm_catalog(req->arena, name, catalog), err)) return false;
+    if (!security_pvm_ensure(c, req->arena, "catalog_access", perm_catalog(req->arena, name, catalog), err))
+        return false;
     size_t i;
     json_t *s;
     json_array_foreach(schemas, i, s) {
-        if (!ensure_pvm(req, c, "schema_access", perm_schema(req->arena, name, catalog, json_string_value(s)), err))
-            return false;
+        const char *schema_perm = perm_schema(req->arena, name, catalog, json_string_value(s));
+        if (!security_pvm_ensure(c, req->arena, "schema_access", schema_perm, err)) return false;
     }
     return true;
 }

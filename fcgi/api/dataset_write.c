@@ -7,26 +7,11 @@
 
 #include "domain/access.h"
 #include "domain/security.h"
+#include "domain/security_pvm.h"
 #include "fcgi/api/data_access_filter.h"
 #include "fcgi/api/dataset_write.h"
 #include "fcgi/app.h"
 #include "persistence/models.h"
-
-bool dataset_pvm_ensure(arena_t *a, pg_conn_t *c, const char *perm, const char *view, pg_error_t *err) {
-    if (!view) return true;
-    const char *p[] = {perm, view};
-    return pg_conn_query(c, a, err,
-                         "INSERT INTO ab_view_menu (id, name) SELECT nextval('ab_view_menu_id_seq'), $1::text"
-                         " WHERE NOT EXISTS (SELECT 1 FROM ab_view_menu WHERE name = $1::text)", 1, &view) &&
-           pg_conn_query(c, a, err,
-                         "INSERT INTO ab_permission (id, name) SELECT nextval('ab_permission_id_seq'), $1::text"
-                         " WHERE NOT EXISTS (SELECT 1 FROM ab_permission WHERE name = $1::text)", 1, &perm) &&
-           pg_conn_query(c, a, err,
-                         "INSERT INTO ab_permission_view (id, permission_id, view_menu_id)"
-                         " SELECT nextval('ab_permission_view_id_seq'), p.id, v.id FROM ab_permission p, ab_view_menu v"
-                         " WHERE p.name = $1::text AND v.name = $2::text AND NOT EXISTS (SELECT 1 FROM"
-                         " ab_permission_view pv WHERE pv.permission_id = p.id AND pv.view_menu_id = v.id)", 2, p);
-}
 
 static const char *nonempty(const pg_result_t *r, int col) {
     const char *v = pg_get(r, 0, col);
@@ -46,9 +31,9 @@ bool dataset_perm_after_insert(arena_t *a, pg_conn_t *c, int64_t id, pg_error_t 
     const char *schema = nonempty(r, 1), *catalog = nonempty(r, 2), *dbname = pg_get(r, 0, 4);
     const char *schema_perm = schema ? perm_schema(a, dbname, catalog, schema) : NULL;
     const char *catalog_perm = catalog ? perm_catalog(a, dbname, catalog) : NULL;
-    if (!dataset_pvm_ensure(a, c, "datasource_access", perm, err) ||
-        !dataset_pvm_ensure(a, c, "schema_access", schema_perm, err) ||
-        !dataset_pvm_ensure(a, c, "catalog_access", catalog_perm, err))
+    if (!security_pvm_ensure(c, a, "datasource_access", perm, err) ||
+        !security_pvm_ensure(c, a, "schema_access", schema_perm, err) ||
+        !security_pvm_ensure(c, a, "catalog_access", catalog_perm, err))
         return false;
     const char *p[] = {ids, perm, schema_perm, catalog_perm};
     return pg_conn_query(c, a, err,
@@ -65,7 +50,7 @@ static bool rename_perm(arena_t *a, pg_conn_t *c, const char *ids, const char *o
                                               " (SELECT count(*) FROM ab_view_menu WHERE name = $2::text)", 2, p);
     if (!r) return false;
     if (pg_get_int(r, 0, 0, 0) > 0) return true;
-    if (!old || pg_get_int(r, 0, 1, 0) == 0) return dataset_pvm_ensure(a, c, "datasource_access", new_name, err);
+    if (!old || pg_get_int(r, 0, 1, 0) == 0) return security_pvm_ensure(c, a, "datasource_access", new_name, err);
     const char *q[] = {new_name, ids};
     return pg_conn_query(c, a, err, "UPDATE ab_view_menu SET name = $1 WHERE name = $2", 2, p) &&
            pg_conn_query(c, a, err, "UPDATE tables SET perm = $1 WHERE id = $2::int", 2, q) &&
@@ -79,8 +64,8 @@ static bool move_schema_perm(arena_t *a, pg_conn_t *c, const char *ids, const ch
     const char *catalog_perm = catalog ? perm_catalog(a, dbname, catalog) : NULL;
     const char *schema_perm = schema ? perm_schema(a, dbname, catalog, schema) : NULL;
     const char *p[] = {ids, catalog_perm, schema_perm};
-    return dataset_pvm_ensure(a, c, "catalog_access", catalog_perm, err) &&
-           dataset_pvm_ensure(a, c, "schema_access", schema_perm, err) &&
+    return security_pvm_ensure(c, a, "catalog_access", catalog_perm, err) &&
+           security_pvm_ensure(c, a, "schema_access", schema_perm, err) &&
            pg_conn_query(c, a, err, "UPDATE tables SET catalog_perm = $2, schema_perm = $3 WHERE id = $1::int", 3, p) &&
            pg_conn_query(c, a, err, "UPDATE slices SET catalog_perm = $2, schema_perm = $3 WHERE datasource_id = $1::int"
                                     " AND datasource_type = 'table'", 3, p);

@@ -24,8 +24,6 @@ bool dataset_perm_after_insert(arena_t *a, pg_conn_t *c, int64_t id, pg_error_t 
  * the datasource permission and moves schema/catalog permissions, on the
  * dataset and its charts. */
 bool dataset_perm_after_update(arena_t *a, pg_conn_t *c, int64_t id, const dataset_key_t *old, pg_error_t *err);
-/* FAB add_permission_view_menu(permission, view); a NULL view is a no-op. */
-bool dataset_pvm_ensure(arena_t *a, pg_conn_t *c, const char *perm, const char *view, pg_error_t *err);
 
 /* Visible (DatasourceFilter) dataset: 1 visible and owned (or admin), 0 not
  * visible, 2 visible but not owned, -1 database error. */
