@@ -122,20 +122,12 @@ static void table_metadata_extra(request_t *req) {
 
 /* Schemas of the database holding a dataset the caller has datasource_access on. */
 static json_t *dataset_schemas(request_t *req, int64_t pk) {
-    json_t *roles = json_array();
-    for (int i = 0; req->user && i < req->user->nroles; i++)
-        json_array_append_new(roles, json_integer(req->user->roles[i].id));
-    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)pk),
-                       json_dump_arena(req->arena, roles, JSON_COMPACT, NULL)};
-    json_decref(roles);
+    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)pk), database_role_ids(req)};
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
                               "SELECT DISTINCT coalesce(t.schema, 'public') FROM tables t WHERE t.database_id = $1::int"
-                              " AND t.perm IN (SELECT v.name FROM ab_view_menu v JOIN ab_permission_view pv ON"
-                              " pv.view_menu_id = v.id JOIN ab_permission pm ON pm.id = pv.permission_id JOIN"
-                              " ab_permission_view_role pvr ON pvr.permission_view_id = pv.id WHERE pm.name ="
-                              " 'datasource_access' AND pvr.role_id IN (SELECT x::int FROM"
-                              " jsonb_array_elements_text($2::jsonb) e(x)))", 2, p);
+                              " AND t.perm IN " DATASOURCE_GRANTS_SQL("$2"),
+                              2, p);
     json_t *set = json_object();
     for (int i = 0; r && i < pg_nrows(r); i++) json_object_set_new(set, pg_get(r, i, 0), json_true());
     return set;

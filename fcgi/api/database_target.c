@@ -103,21 +103,22 @@ static bool schema_granted(request_t *req, const target_db_t *db, const char *sc
 /* Names of the datasets of the database in schema the caller holds
  * datasource_access on, as object keys (caller owns). The grants are read
  * from the role tables, as user_view_menu_names does. */
-static json_t *granted_datasets(request_t *req, const target_db_t *db, const char *schema) {
+const char *database_role_ids(request_t *req) {
     json_t *roles = json_array();
     for (int i = 0; req->user && i < req->user->nroles; i++)
         json_array_append_new(roles, json_integer(req->user->roles[i].id));
-    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)db->id), schema,
-                       json_dump_arena(req->arena, roles, JSON_COMPACT, NULL)};
+    const char *text = json_dump_arena(req->arena, roles, JSON_COMPACT, NULL);
     json_decref(roles);
+    return text;
+}
+
+static json_t *granted_datasets(request_t *req, const target_db_t *db, const char *schema) {
+    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)db->id), schema, database_role_ids(req)};
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
                               "SELECT t.table_name FROM tables t WHERE t.database_id = $1::int AND t.schema IS NOT"
-                              " DISTINCT FROM $2 AND t.perm IN (SELECT v.name FROM ab_view_menu v JOIN"
-                              " ab_permission_view pv ON pv.view_menu_id = v.id JOIN ab_permission pm ON pm.id ="
-                              " pv.permission_id JOIN ab_permission_view_role pvr ON pvr.permission_view_id = pv.id"
-                              " WHERE pm.name = 'datasource_access' AND pvr.role_id IN (SELECT x::int FROM"
-                              " jsonb_array_elements_text($3::jsonb) e(x)))", 3, p);
+                              " DISTINCT FROM $2 AND t.perm IN " DATASOURCE_GRANTS_SQL("$3"),
+                              3, p);
     json_t *names = json_object();
     for (int i = 0; r && i < pg_nrows(r); i++) json_object_set_new(names, pg_get(r, i, 0), json_true());
     return names;
