@@ -91,14 +91,16 @@ static void get_openapi(request_t *req) {
     json_t *paths = json_object();
     for (size_t i = 0; i < router_count(router); i++) {
         const route_def_t *r = router_get(router, i);
-        if (strncmp(r->pattern, "/api/v1/", 8) || strstr(r->pattern, "/_liteset/")) continue;
+        bool versioned = !strncmp(r->pattern, "/api/<version>/", 15); /* the OpenApi view itself */
+        if ((strncmp(r->pattern, "/api/v1/", 8) && !versioned) || strstr(r->pattern, "/_liteset/")) continue;
         for (size_t m = 0; m < sizeof method_names / sizeof method_names[0]; m++) {
             if (!strstr(r->methods, method_upper[m])) continue;
             json_t *params = json_array();
             const char *path = openapi_path(req, r->pattern, params);
             json_t *item = json_object_get(paths, path);
             if (!item) json_object_set_new(paths, path, item = json_object());
-            json_object_set_new(item, method_names[m], operation(r, params, tag_of(req, r->pattern)));
+            json_object_set_new(item, method_names[m],
+                                operation(r, params, versioned ? "OpenApi" : tag_of(req, r->pattern)));
             json_decref(params);
         }
     }
