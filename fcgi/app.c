@@ -52,6 +52,7 @@ static const route_table_t *const route_tables[] = {
     &import_bundle_routes,
     &export_bundle_routes,
     &legacy_datasource_routes,
+    &advanced_data_type_routes,
 };
 
 typedef struct retired {
