@@ -53,6 +53,8 @@ static const route_table_t *const route_tables[] = {
     &export_bundle_routes,
     &legacy_datasource_routes,
     &advanced_data_type_routes,
+    &cachekey_routes,
+    &database_oauth2_routes,
 };
 
 typedef struct retired {
