@@ -8,6 +8,7 @@
  *
  * Addresses are 128-bit integers, past what jansson holds, so the answer is
  * written as text in jsonify's form (sorted keys, compact, ASCII). */
+#include <ev.h>
 #include <string.h>
 
 #include "domain/advanced_type.h"
@@ -15,6 +16,7 @@
 #include "fcgi/api/rison_list.h"
 #include "lib/rison.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "lib/json.h"
 #include "lib/pyfloat.h"
 #include "lib/py_unicode.h"
@@ -122,7 +124,15 @@ static void answer(request_t *req, const adt_response_t *r, bool port_type) {
     resp_body(req, 200, "application/json; charset=utf-8", sb.data, sb.len);
 }
 
-static void convert(request_t *req) {
+/* event_logger.log_this_with_context under @safe: answers the view returns
+ * are logged, errors escaping to @safe (500) are not. */
+static void log_call(request_t *req, const char *object_ref, const char *rule, double started) {
+    if (req->status >= 500) return;
+    event_log_call_t call = {"AdvancedDataTypeRestApi.get", object_ref, rule, NULL, started};
+    event_log_request(req, &call);
+}
+
+static void convert_answer(request_t *req) {
     json_t *q = rison_arg(req);
     if (!q) return;
     const char *bad = schema_error(req, q);
@@ -148,10 +158,18 @@ static void convert(request_t *req) {
     answer(req, &out, !strcmp(type->name, "port"));
 }
 
+static void convert(request_t *req) {
+    double started = ev_time();
+    convert_answer(req);
+    log_call(req, "AdvancedDataTypeRestApi.get", "/api/v1/advanced_data_type/convert", started);
+}
+
 static void types(request_t *req) {
+    double started = ev_time();
     json_t *names = json_array();
     for (const adt_type_t *t = adt_types; t->name; t++) json_array_append_new(names, json_string(t->name));
     resp_json(req, 200, json_pack("{s:o}", "result", names), JSON_FLASK);
+    log_call(req, "AdvancedDataTypeRestApi.get_types", "/api/v1/advanced_data_type/types", started);
 }
 
 static const route_def_t routes[] = {

@@ -8,12 +8,14 @@
  * Inside @safe: a body that is not JSON by its Content-Type is werkzeug's
  * 415, which @safe turns into 500 "Fatal error"; unparsable JSON is the
  * 400 BadRequest text. */
+#include <ev.h>
 #include <string.h>
 
 #include "domain/cache_invalidate.h"
 #include "fcgi/api/api.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "lib/py_unicode.h"
 
 #define MSG_NULL "['Field may not be null.']"
@@ -160,7 +162,15 @@ static const char *body_error(request_t *req, const json_t *body) {
     return dict_end(&d);
 }
 
+/* event_logger.log_this_with_context under @safe: what the view returns
+ * (201, 400, the 500 of a failed delete) is logged; exceptions are not. */
+static void log_call(request_t *req, double started) {
+    event_log_call_t call = {"invalidate", "CacheRestApi.invalidate", "/api/v1/cachekey/invalidate", NULL, started};
+    event_log_request(req, &call);
+}
+
 static void invalidate(request_t *req) {
+    double started = ev_time();
     if (!req_is_json(req)) return error_fab(req, 500, "Fatal error");
     json_t *body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL);
     if (!body)
@@ -168,14 +178,21 @@ static void invalidate(request_t *req) {
                          "400 Bad Request: The browser (or proxy) sent a request that this server could not understand.");
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, body);
     const char *bad = body_error(req, body);
-    if (bad) return error_fab(req, 400, bad);
+    if (bad) {
+        error_fab(req, 400, bad);
+        return log_call(req, started);
+    }
     cache_invalidate_ctx_t ctx = {app_pg(req->app), req->arena, req->cfg, app_redis(req->app)};
     int64_t deleted;
     const char *message;
     switch (cache_invalidate(&ctx, json_object_get(body, "datasource_uids"), json_object_get(body, "datasources"),
                              &deleted, &message)) {
-    case CACHE_INVALIDATE_OK: return resp_json(req, 201, json_object(), JSON_FLASK);
-    case CACHE_INVALIDATE_DELETE_FAILED: return error_fab(req, 500, message);
+    case CACHE_INVALIDATE_OK:
+        resp_json(req, 201, json_object(), JSON_FLASK);
+        return log_call(req, started);
+    case CACHE_INVALIDATE_DELETE_FAILED:
+        error_fab(req, 500, message);
+        return log_call(req, started);
     case CACHE_INVALIDATE_LOOKUP_FAILED:
     case CACHE_INVALIDATE_CACHE_FAILED: break;
     }

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/integration/harness.h"
@@ -31,6 +32,10 @@ Test(advanced_data_type, types_and_conversions) {
     rest_session_t s;
     rest_open(&s, "admin", "admin");
     expect(&s, "/api/v1/advanced_data_type/types", 200, "{\"result\":[\"internet_address\",\"port\"]}\n");
+    /* both views log under the action "AdvancedDataTypeRestApi.get" */
+    cr_assert_neq(atoi(rest_sql("SELECT count(*) FROM logs WHERE action = 'AdvancedDataTypeRestApi.get' AND json LIKE "
+                                "'%/api/v1/advanced_data_type/types%'")),
+                  0);
     expect(&s, "/api/v1/advanced_data_type/convert?q=(type:port,values:!(http,'22',ftp,'00443'))", 200,
            "{\"result\":{\"display_value\":\"[80], [22], [20, 21], [443]\",\"error_message\":\"\"," OPS
            ",\"values\":[[80],[22],[20,21],[443]]}}\n");

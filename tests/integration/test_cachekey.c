@@ -110,6 +110,7 @@ Test(cachekey, invalidate_by_uid_and_by_name) {
     post(&s, "{}", 201, "{}\n");
     post(&s, "{\"datasource_uids\": []}", 201, "{}\n");
     rest_sql("DELETE FROM cache_keys WHERE cache_key = 'ck_other'");
+    cr_assert_neq(atoi(rest_sql("SELECT count(*) FROM logs WHERE action = 'invalidate'")), 0);
     redisFree(c);
 }
 
