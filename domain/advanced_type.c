@@ -97,6 +97,7 @@ static void response_init(arena_t *a, const adt_input_t *in, adt_response_t *out
     out->values = arena_calloc(a, in->n + 1, sizeof *out->values);
     out->n_values = 0;
     out->error_message = "";
+    out->error_len = 0;
     out->display_value = "";
 }
 
@@ -133,6 +134,7 @@ static void translate_ip(arena_t *a, const adt_input_t *in, adt_response_t *out)
                                                                       : ip_from_text(a, in->texts[i], in->lens[i], v);
         if (err) {
             out->error_message = err;
+            out->error_len = strlen(err);
             break;
         }
         out->n_values++;
@@ -178,6 +180,7 @@ static void translate_port(arena_t *a, const adt_input_t *in, adt_response_t *ou
             strbuf_append(&msg, in->texts[i], in->lens[i]);
             strbuf_puts(&msg, "' does not appear to be a port name or number");
             out->error_message = msg.data;
+            out->error_len = msg.len;
             break;
         }
         out->n_values++;

@@ -29,7 +29,8 @@ typedef struct adt_value {
 typedef struct adt_response {
     adt_value_t *values;
     size_t n_values;
-    const char *error_message; /* "" when every value converted */
+    const char *error_message; /* "" when every value converted; may hold NUL bytes */
+    size_t error_len;
     const char *display_value;
 } adt_response_t;
 

@@ -83,8 +83,8 @@ static const char *schema_error(request_t *req, const json_t *q) {
     return NULL;
 }
 
-static void put_string(strbuf_t *sb, const char *s) {
-    json_t *j = json_string(s);
+static void put_string(strbuf_t *sb, const char *s, size_t n) {
+    json_t *j = json_stringn(s, n);
     json_dump_sb(sb, j, JSON_FLASK);
     json_decref(j);
 }
@@ -93,7 +93,10 @@ static void put_value(strbuf_t *sb, const adt_value_t *v, bool port_type) {
     char a[41], b[41];
     switch (v->kind) {
     case ADT_EMPTY: strbuf_puts(sb, port_type ? "[\"\"]" : "\"\""); break;
-    case ADT_INT: adt_u128_format(v->a, a), strbuf_puts(sb, a); break;
+    case ADT_INT:
+        adt_u128_format(v->a, a);
+        strbuf_puts(sb, a);
+        break;
     case ADT_RANGE:
         adt_u128_format(v->a, a);
         adt_u128_format(v->b, b);
@@ -109,9 +112,9 @@ static void answer(request_t *req, const adt_response_t *r, bool port_type) {
     strbuf_t sb;
     strbuf_init_arena(&sb, req->arena, 256);
     strbuf_puts(&sb, "{\"result\":{\"display_value\":");
-    put_string(&sb, r->display_value);
+    put_string(&sb, r->display_value, strlen(r->display_value));
     strbuf_puts(&sb, ",\"error_message\":");
-    put_string(&sb, r->error_message);
+    put_string(&sb, r->error_message, r->error_len);
     strbuf_puts(&sb, ",\"valid_filter_operators\":[");
     for (const char *const *op = adt_filter_operators; *op; op++)
         strbuf_printf(&sb, "%s\"%s\"", op == adt_filter_operators ? "" : ",", *op);
