@@ -114,6 +114,33 @@ Test(cachekey, invalidate_by_uid_and_by_name) {
     redisFree(c);
 }
 
+/* The chart data cache (DATA_CACHE_CONFIG) is cleared as well: here a
+ * RedisCache on another database of the same server, with its own prefix. */
+Test(cachekey, data_cache_too) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    char conf[256];
+    snprintf(conf, sizeof conf,
+             "DATA_CACHE_CONFIG = {'CACHE_TYPE': 'RedisCache', 'CACHE_REDIS_URL': 'redis://127.0.0.1:%s/3', "
+             "'CACHE_KEY_PREFIX': 'chart_data_'}\n",
+             harness_env("LITESET_TEST_REDIS_PORT"));
+    rest_config(conf);
+    redisContext *c = redis_open();
+    add_key(c, "ck_data", "876543__table");
+    redisReply *r = redisCommand(c, "SELECT 3");
+    freeReplyObject(r);
+    redis_set(c, "chart_data_ck_data");
+    redis_set(c, "chart_data_ck_keep");
+    post(&s, "{\"datasource_uids\": [\"876543__table\"]}", 201, "{}\n");
+    cr_assert_eq(redis_exists(c, "chart_data_ck_data"), 0);
+    cr_assert_eq(redis_exists(c, "chart_data_ck_keep"), 1);
+    cr_assert_eq(rows_for("ck_data"), 0);
+    r = redisCommand(c, "DEL chart_data_ck_keep");
+    freeReplyObject(r);
+    redisFree(c);
+    rest_config(NULL);
+}
+
 Test(cachekey, bad_bodies) {
     rest_session_t s;
     rest_open(&s, "admin", "admin");
