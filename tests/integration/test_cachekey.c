@@ -111,6 +111,9 @@ Test(cachekey, invalidate_by_uid_and_by_name) {
     post(&s, "{\"datasource_uids\": []}", 201, "{}\n");
     rest_sql("DELETE FROM cache_keys WHERE cache_key = 'ck_other'");
     cr_assert_neq(atoi(rest_sql("SELECT count(*) FROM logs WHERE action = 'invalidate'")), 0);
+    snprintf(sql, sizeof sql, "DELETE FROM tables WHERE database_id = %s", db);
+    rest_sql(sql);
+    rest_sql("DELETE FROM dbs WHERE database_name = 'ck_db'");
     redisFree(c);
 }
 

@@ -113,4 +113,5 @@ Test(database_oauth2, postgresql_database) {
     rest_config("DATABASE_OAUTH2_CLIENTS = {'Google Sheets': {'id': 'cid', 'secret': 's'}}\n");
     expect(q, 500, oauth2_error("No configuration found for OAuth2"));
     rest_config(NULL);
+    rest_sql("DELETE FROM dbs WHERE database_name = 'oauth2_pg'");
 }
