@@ -111,11 +111,16 @@ static const char *ip_from_number(arena_t *a, const char *s, size_t n, adt_value
     case DEC_LIMIT: return limit_message(a, count);
     case DEC_INVALID: break;
     }
-    return arena_sprintf(a, "invalid literal for int() with base 10: %s", repr_of(a, s, n));
+    /* CPython formats it with "%.200R": the repr cut to 200 characters */
+    const char *repr = repr_of(a, s, n);
+    size_t len = strlen(repr), cut = 0;
+    for (size_t chars = 0; cut < len && chars < 200; chars++) py_utf8_next(repr, len, &cut);
+    return arena_sprintf(a, "invalid literal for int() with base 10: %.*s", (int)cut, repr);
 }
 
 static const char *ip_from_text(arena_t *a, const char *s, size_t n, adt_value_t *v) {
-    if (!adt_ip_network(s, n, &v->a, &v->b)) return arena_sprintf(a, "%s does not appear to be an IPv4 or IPv6 network", repr_of(a, s, n));
+    if (!adt_ip_network(s, n, &v->a, &v->b))
+        return arena_sprintf(a, "%s does not appear to be an IPv4 or IPv6 network", repr_of(a, s, n));
     v->kind = v->a == v->b ? ADT_INT : ADT_RANGE;
     return NULL;
 }

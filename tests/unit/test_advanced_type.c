@@ -105,6 +105,12 @@ Test(advanced_type, numeric_values) {
                      " |  | 340282366920938463463374607431768211456 does not appear to be an IPv4 or IPv6 network");
     /* numeric but not decimal: int() refuses it */
     cr_assert_str_eq(one("internet_address", "\xc2\xbd"), " |  | invalid literal for int() with base 10: '\xc2\xbd'");
+    /* the repr in int()'s message stops at 200 characters */
+    char *halves = arena_calloc(A, 2 * 300 + 1, 1);
+    for (int i = 0; i < 300; i++) memcpy(halves + 2 * i, "\xc2\xbd", 2);
+    const char *msg = one("internet_address", halves);
+    cr_assert(strstr(msg, "base 10: '\xc2\xbd"));
+    cr_assert_eq(strlen(msg), strlen(" |  | invalid literal for int() with base 10: '") + 199 * 2);
     /* an Arabic-Indic three is a decimal digit */
     cr_assert_str_eq(one("internet_address", "\xd9\xa3"), "3 | 3 | ");
 }
