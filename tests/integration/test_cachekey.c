@@ -183,7 +183,7 @@ Test(cachekey, permissions) {
     rest_session_t g, l;
     rest_open(&g, "ck_gamma", "ck_gamma");
     post(&g, "{\"datasource_uids\": [\"1__table\"]}", 201, "{}\n");
-    /* a browser session carries a CSRF token the role could not fetch itself */
+    /* a browser session carries a CSRF token this role cannot obtain through the API */
     rest_open_browser(&l, "ck_sqllab", "ck_sqllab");
     post(&l, "{}", 403, "{\"message\":\"Forbidden\"}\n");
 }
