@@ -250,6 +250,13 @@ static bool redis_from_dict(const json_t *d, const redis_keys_t *k, const char *
     return true;
 }
 
+bool config_cache_is_redis(const json_t *dict) { return is_redis_cache(dict); }
+
+bool config_redis_from_cache_dict(const json_t *dict, const char *what, config_redis_t *out, char **err) {
+    memset(out, 0, sizeof *out);
+    return redis_from_dict(dict, &cache_keys, what, out, err);
+}
+
 static bool derive_redis(config_t *cfg, char **err) {
     const json_t *cache = config_get(cfg, "CACHE_CONFIG");
     if (is_redis_cache(cache)) return redis_from_dict(cache, &cache_keys, "CACHE_CONFIG", &cfg->redis, err);

@@ -67,6 +67,12 @@ char *config_pg_conninfo_from_uri(const char *uri, char **err);
  * config_redis_clear). false + *err (heap string) when malformed. */
 bool config_redis_from_url(const char *url, config_redis_t *out, char **err);
 void config_redis_clear(config_redis_t *r);
+/* True when the Flask-Caching dict's CACHE_TYPE names RedisCache. */
+bool config_cache_is_redis(const json_t *dict);
+/* The Redis server of a Flask-Caching RedisCache dict (CACHE_REDIS_URL, else
+ * CACHE_REDIS_HOST/PORT/DB/USER/PASSWORD/SSL) into out (release with
+ * config_redis_clear). false + *err (heap string, prefixed with what). */
+bool config_redis_from_cache_dict(const json_t *dict, const char *what, config_redis_t *out, char **err);
 
 /* Superset's documented default key that must never run in production. */
 #define SUPERSET_DEFAULT_SECRET_KEY "CHANGE_ME_TO_A_COMPLEX_RANDOM_SECRET"

@@ -52,6 +52,9 @@ static const route_table_t *const route_tables[] = {
     &import_bundle_routes,
     &export_bundle_routes,
     &legacy_datasource_routes,
+    &advanced_data_type_routes,
+    &cachekey_routes,
+    &database_oauth2_routes,
 };
 
 typedef struct retired {

@@ -49,5 +49,8 @@ extern const route_table_t database_extra_routes; /* database_extras.c: function
 extern const route_table_t database_routes; /* database_info.c: /api/v1/database extras and target endpoints */
 extern const route_table_t import_bundle_routes; /* import_bundle.c: POST <resource>/import/, assets/import/ */
 extern const route_table_t export_bundle_routes; /* export_bundle.c: GET <resource>/export/, assets/export/ */
+extern const route_table_t advanced_data_type_routes; /* advanced_data_type.c: /api/v1/advanced_data_type/ */
+extern const route_table_t cachekey_routes; /* cachekey.c: POST /api/v1/cachekey/invalidate */
+extern const route_table_t database_oauth2_routes; /* database_oauth2.c: GET /api/v1/database/oauth2/ */
 
 #endif

@@ -1,0 +1,183 @@
+/* /api/v1/advanced_data_type: Superset's AdvancedDataTypeRestApi, registered
+ * whatever ENABLE_ADVANCED_DATA_TYPES says (the flag only gates the filter
+ * translation in queries). `types` lists ADVANCED_DATA_TYPES; `convert`
+ * runs a type's translate_type on `q=(type:..., values:!(...))` after the
+ * rison decorator's JSON-schema check (jsonschema best_match: a missing
+ * required key first, then the `values` error, then the `type` error).
+ * can_read on AdvancedDataType.
+ *
+ * Addresses are 128-bit integers, past what jansson holds, so the answer is
+ * written as text in jsonify's form (sorted keys, compact, ASCII). */
+#include <ev.h>
+#include <string.h>
+
+#include "domain/advanced_type.h"
+#include "fcgi/api/api.h"
+#include "fcgi/api/rison_list.h"
+#include "lib/rison.h"
+#include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
+#include "lib/json.h"
+#include "lib/pyfloat.h"
+#include "lib/py_unicode.h"
+
+#define VIEW_MENU "AdvancedDataType"
+
+/* Python's repr (containers) and str (top level) of a JSON value. */
+static void py_text(strbuf_t *sb, const json_t *v, bool as_repr) {
+    char num[PYFLOAT_BUF];
+    size_t i;
+    const char *key;
+    json_t *x;
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        if (as_repr) py_repr_str(sb, json_string_value(v), json_string_length(v));
+        else strbuf_append(sb, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER: strbuf_printf(sb, "%lld", (long long)json_integer_value(v)); break;
+    case JSON_REAL: strbuf_append(sb, num, pyfloat_repr(json_real_value(v), num)); break;
+    case JSON_TRUE: strbuf_puts(sb, "True"); break;
+    case JSON_FALSE: strbuf_puts(sb, "False"); break;
+    case JSON_NULL: strbuf_puts(sb, "None"); break;
+    case JSON_ARRAY:
+        strbuf_putc(sb, '[');
+        json_array_foreach(v, i, x) {
+            if (i) strbuf_puts(sb, ", ");
+            py_text(sb, x, true);
+        }
+        strbuf_putc(sb, ']');
+        break;
+    case JSON_OBJECT: {
+        bool first = true;
+        strbuf_putc(sb, '{');
+        json_object_foreach((json_t *)v, key, x) {
+            if (!first) strbuf_puts(sb, ", ");
+            first = false;
+            py_repr_str(sb, key, strlen(key));
+            strbuf_puts(sb, ": ");
+            py_text(sb, x, true);
+        }
+        strbuf_putc(sb, '}');
+        break;
+    }
+    }
+}
+
+static const char *value_repr(request_t *req, const json_t *v) {
+    strbuf_t sb;
+    strbuf_init_arena(&sb, req->arena, 64);
+    py_text(&sb, v, true);
+    return sb.data;
+}
+
+/* jsonschema's best match for advanced_data_type_convert_schema, or NULL. */
+static const char *schema_error(request_t *req, const json_t *q) {
+    static const char *const required[] = {"type", "values"};
+    if (!json_is_object(q)) return arena_sprintf(req->arena, "%s is not of type 'object'", value_repr(req, q));
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+        if (!json_object_get(q, required[i])) return arena_sprintf(req->arena, "'%s' is a required property", required[i]);
+    const json_t *values = json_object_get(q, "values"), *type = json_object_get(q, "type");
+    if (!json_is_array(values)) return arena_sprintf(req->arena, "%s is not of type 'array'", value_repr(req, values));
+    if (json_array_size(values) == 0) return "[] should be non-empty";
+    if (!json_is_string(type)) return arena_sprintf(req->arena, "%s is not of type 'string'", value_repr(req, type));
+    return NULL;
+}
+
+static void put_string(strbuf_t *sb, const char *s, size_t n) {
+    json_t *j = json_stringn(s, n);
+    json_dump_sb(sb, j, JSON_FLASK);
+    json_decref(j);
+}
+
+static void put_value(strbuf_t *sb, const adt_value_t *v, bool port_type) {
+    char a[41], b[41];
+    switch (v->kind) {
+    case ADT_EMPTY: strbuf_puts(sb, port_type ? "[\"\"]" : "\"\""); break;
+    case ADT_INT:
+        adt_u128_format(v->a, a);
+        strbuf_puts(sb, a);
+        break;
+    case ADT_RANGE:
+        adt_u128_format(v->a, a);
+        adt_u128_format(v->b, b);
+        strbuf_printf(sb, "{\"end\":%s,\"start\":%s}", b, a);
+        break;
+    case ADT_PORTS:
+        strbuf_printf(sb, v->n_ports == 2 ? "[%d,%d]" : "[%d]", v->ports[0], v->ports[1]);
+        break;
+    }
+}
+
+static void answer(request_t *req, const adt_response_t *r, bool port_type) {
+    strbuf_t sb;
+    strbuf_init_arena(&sb, req->arena, 256);
+    strbuf_puts(&sb, "{\"result\":{\"display_value\":");
+    put_string(&sb, r->display_value, strlen(r->display_value));
+    strbuf_puts(&sb, ",\"error_message\":");
+    put_string(&sb, r->error_message, r->error_len);
+    strbuf_puts(&sb, ",\"valid_filter_operators\":[");
+    for (const char *const *op = adt_filter_operators; *op; op++)
+        strbuf_printf(&sb, "%s\"%s\"", op == adt_filter_operators ? "" : ",", *op);
+    strbuf_puts(&sb, "],\"values\":[");
+    for (size_t i = 0; i < r->n_values; i++) {
+        if (i) strbuf_putc(&sb, ',');
+        put_value(&sb, &r->values[i], port_type);
+    }
+    strbuf_puts(&sb, "]}}\n");
+    resp_body(req, 200, "application/json; charset=utf-8", sb.data, sb.len);
+}
+
+/* event_logger.log_this_with_context under @safe: answers the view returns
+ * are logged, errors escaping to @safe (500) are not. */
+static void log_call(request_t *req, const char *object_ref, const char *rule, double started) {
+    if (req->status >= 500) return;
+    event_log_call_t call = {"AdvancedDataTypeRestApi.get", object_ref, rule, NULL, started};
+    event_log_request(req, &call);
+}
+
+static void convert_answer(request_t *req) {
+    json_t *q = rison_arg(req);
+    if (!q) return;
+    const char *bad = schema_error(req, q);
+    if (bad) return error_fab(req, 400, arena_sprintf(req->arena, "Not a valid rison schema %s", bad));
+    const char *name = json_string_value(json_object_get(q, "type"));
+    const adt_type_t *type = adt_type_find(name);
+    if (!type) return error_fab(req, 400, arena_sprintf(req->arena, "Invalid advanced data type: %s", name));
+    const json_t *values = json_object_get(q, "values");
+    size_t n = json_array_size(values);
+    const char **texts = arena_calloc(req->arena, n, sizeof *texts);
+    size_t *lens = arena_calloc(req->arena, n, sizeof *lens);
+    for (size_t i = 0; i < n; i++) {
+        strbuf_t sb;
+        strbuf_init_arena(&sb, req->arena, 32);
+        py_text(&sb, json_array_get(values, i), false);
+        texts[i] = sb.data;
+        lens[i] = sb.len;
+    }
+    const json_t *first = json_array_get(values, 0);
+    adt_input_t in = {texts, lens, n, n == 1 && json_is_string(first) && json_string_length(first) == 0};
+    adt_response_t out;
+    type->translate(req->arena, &in, &out);
+    answer(req, &out, !strcmp(type->name, "port"));
+}
+
+static void convert(request_t *req) {
+    double started = ev_time();
+    convert_answer(req);
+    log_call(req, "AdvancedDataTypeRestApi.get", "/api/v1/advanced_data_type/convert", started);
+}
+
+static void types(request_t *req) {
+    double started = ev_time();
+    json_t *names = json_array();
+    for (const adt_type_t *t = adt_types; t->name; t++) json_array_append_new(names, json_string(t->name));
+    resp_json(req, 200, json_pack("{s:o}", "result", names), JSON_FLASK);
+    log_call(req, "AdvancedDataTypeRestApi.get_types", "/api/v1/advanced_data_type/types", started);
+}
+
+static const route_def_t routes[] = {
+    {"GET", "/api/v1/advanced_data_type/convert", convert, GUARD("can_read", VIEW_MENU), 0, NULL},
+    {"GET", "/api/v1/advanced_data_type/types", types, GUARD("can_read", VIEW_MENU), 0, NULL},
+};
+
+const route_table_t advanced_data_type_routes = {routes, sizeof routes / sizeof routes[0], NULL};
