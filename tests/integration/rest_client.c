@@ -89,12 +89,11 @@ json_t *rest_expect(rest_session_t *s, const char *method, const char *path, con
     return j;
 }
 
-void rest_create_user(const char *role, const char *name) {
-    char bin[1024], email[128];
+int rest_cli(const char *const *args) {
+    char bin[1024];
     snprintf(bin, sizeof bin, "%s/liteset", harness_env("LITESET_TEST_BIN"));
-    snprintf(email, sizeof email, "%s@rest.test", name);
-    const char *argv[] = {bin, "fab", "create-user", "--role", role, "--username", name, "--firstname", name,
-                          "--lastname", "Test", "--email", email, "--password", name, NULL};
+    const char *argv[18] = {bin};
+    for (int i = 0; args[i] && i < 16; i++) argv[i + 1] = args[i];
     pid_t pid = fork();
     if (pid == 0) {
         setenv("SUPERSET_CONFIG_PATH", harness_env("LITESET_TEST_CONFIG"), 1);
@@ -108,7 +107,15 @@ void rest_create_user(const char *role, const char *name) {
     }
     int st = 0;
     waitpid(pid, &st, 0);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "create-user %s", name);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void rest_create_user(const char *role, const char *name) {
+    char email[128];
+    snprintf(email, sizeof email, "%s@rest.test", name);
+    const char *const args[] = {"fab", "create-user", "--role", role, "--username", name, "--firstname", name,
+                                "--lastname", "Test", "--email", email, "--password", name, NULL};
+    cr_assert_eq(rest_cli(args), 0, "create-user %s", name);
 }
 
 const char *rest_sql(const char *sql) {

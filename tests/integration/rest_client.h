@@ -20,6 +20,9 @@ void rest_open_browser(rest_session_t *s, const char *user, const char *password
 json_t *rest_call(rest_session_t *s, const char *method, const char *path, const char *body, int *status);
 /* rest_call asserting the status is want. */
 json_t *rest_expect(rest_session_t *s, const char *method, const char *path, const char *body, int want);
+/* Runs `liteset args...` (NULL-terminated, at most 16) with the stack's
+ * settings, its output discarded; its exit status, -1 if it did not exit. */
+int rest_cli(const char *const *args);
 /* `liteset fab create-user` with password = username; ok if it exists. */
 void rest_create_user(const char *role, const char *name);
 /* Runs SQL; returns the first value of the first row (static buffer) or "". */
