@@ -240,8 +240,7 @@ Test(database_target, test_connection) {
     /* host names are resolved off the loop: a name that resolves connects, one that does not is classified */
     snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"postgresql://%s@localhost:%s/%s\"}", harness_env("LITESET_TEST_PGUSER"),
              harness_env("LITESET_TEST_PGPORT"), harness_env("LITESET_TEST_DB"));
-    j = rest_expect(&admin, "POST", "/api/v1/database/test_connection/", body, 200);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "POST", "/api/v1/database/test_connection/", body, 200));
     j = rest_expect(&admin, "POST", "/api/v1/database/test_connection/",
                     "{\"sqlalchemy_uri\":\"postgresql://u@liteset-no-such-host.invalid/d\"}", 400);
     e = json_array_get(json_object_get(j, "errors"), 0);
@@ -249,8 +248,8 @@ Test(database_target, test_connection) {
               json_dumps(j, 0));
     json_decref(j);
 
-    j = rest_expect(&admin, "POST", "/api/v1/database/test_connection/", "{\"sqlalchemy_uri\":\"mysql://u@h/d\"}", 422);
-    json_decref(j);
+    json_decref(
+        rest_expect(&admin, "POST", "/api/v1/database/test_connection/", "{\"sqlalchemy_uri\":\"mysql://u@h/d\"}", 422));
     j = rest_expect(&admin, "POST", "/api/v1/database/test_connection/", "{\"bogus\":1}", 400);
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(j, "message"), "bogus"), 0)),
                      "Unknown field.");
@@ -264,8 +263,7 @@ Test(database_target, test_connection) {
     rest_session_t gamma;
     rest_open(&gamma, "db_t_gamma2", "db_t_gamma2");
     snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"%s\"}", rest_target_uri());
-    j = rest_expect(&gamma, "POST", "/api/v1/database/test_connection/", body, 403);
-    json_decref(j);
+    json_decref(rest_expect(&gamma, "POST", "/api/v1/database/test_connection/", body, 403));
 }
 
 static json_t *validate(rest_session_t *s, const char *body, int want) {

@@ -33,20 +33,22 @@ static json_t *find_by(json_t *list, const char *key, const char *value) {
     return NULL;
 }
 
-static void setup_target(void) {
+/* The liteset_w schema made afresh, admin's session, and a target database
+ * named db_name on it; returns the database's id. */
+static long long setup_target(rest_session_t *admin, const char *db_name) {
     rest_sql("DROP SCHEMA IF EXISTS liteset_w CASCADE");
     rest_sql("CREATE SCHEMA liteset_w");
     rest_sql("CREATE TABLE liteset_w.items (id integer PRIMARY KEY, label varchar(20), created timestamp,"
              " price numeric(8,2), tags text[])");
     rest_sql("COMMENT ON COLUMN liteset_w.items.label IS 'the label'");
     rest_sql("DELETE FROM tables WHERE table_name LIKE 'liteset_w%' OR table_name = 'items'");
+    rest_open(admin, "admin", "admin");
+    return rest_add_target_db(admin, db_name, NULL);
 }
 
 Test(dataset_write, refresh_put_nested_and_validation) {
-    setup_target();
     rest_session_t admin;
-    rest_open(&admin, "admin", "admin");
-    long long db = rest_add_target_db(&admin, "liteset_w_db", NULL);
+    long long db = setup_target(&admin, "liteset_w_db");
     long long ds = add_dataset(db, "items", "liteset_w", "NULL");
     char path[256], body[2048];
 
@@ -117,16 +119,14 @@ Test(dataset_write, refresh_put_nested_and_validation) {
     snprintf(sql, sizeof sql, "INSERT INTO ab_view_menu (id, name) VALUES (nextval('ab_view_menu_id_seq'),"
                               " '[liteset_w_db].[items](id:%lld)')", ds);
     rest_sql(sql);
-    j = rest_expect(&admin, "PUT", path, "{\"table_name\":\"liteset_w_items\"}", 200);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "PUT", path, "{\"table_name\":\"liteset_w_items\"}", 200));
     snprintf(sql, sizeof sql, "SELECT count(*) FROM ab_view_menu WHERE name = '[liteset_w_db].[liteset_w_items](id:%lld)'",
              ds);
     cr_assert_str_eq(rest_sql(sql), "1");
     snprintf(sql, sizeof sql, "SELECT perm FROM tables WHERE id = %lld", ds);
     snprintf(want, sizeof want, "[liteset_w_db].[liteset_w_items](id:%lld)", ds);
     cr_assert_str_eq(rest_sql(sql), want);
-    j = rest_expect(&admin, "PUT", path, "{\"table_name\":\"items\"}", 200);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "PUT", path, "{\"table_name\":\"items\"}", 200));
 
     /* schema errors: SIP-40 MARSHMALLOW_ERROR with the messages and the payload */
     j = rest_expect(&admin, "PUT", path,
@@ -180,8 +180,7 @@ Test(dataset_write, refresh_put_nested_and_validation) {
     j = rest_expect(&admin, "PUT", path, "{\"table_name\":\"liteset_w_other\"}", 422);
     cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "Dataset could not be updated.");
     json_decref(j);
-    j = rest_expect(&admin, "PUT", path, "{\"table_name\":\"items\",\"schema\":\"liteset_w\"}", 200);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "PUT", path, "{\"table_name\":\"items\",\"schema\":\"liteset_w\"}", 200));
     snprintf(sql, sizeof sql, "UPDATE tables SET catalog = '%s' WHERE id = %lld", harness_env("LITESET_TEST_DB"), other);
     rest_sql(sql);
     j = rest_expect(&admin, "PUT", path, "{\"table_name\":\"liteset_w_other\"}", 422);
@@ -202,9 +201,10 @@ Test(dataset_write, refresh_put_nested_and_validation) {
 
     /* override_columns: the list replaces the columns, then the source is read again */
     snprintf(path, sizeof path, "/api/v1/dataset/%lld?override_columns=true", ds);
-    j = rest_expect(&admin, "PUT", path, "{\"columns\":[{\"column_name\":\"scratch\"},{\"column_name\":\"calc\","
-                                         "\"expression\":\"price*2\"}]}", 200);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "PUT", path,
+                            "{\"columns\":[{\"column_name\":\"scratch\"},{\"column_name\":\"calc\","
+                            "\"expression\":\"price*2\"}]}",
+                            200));
     j = get_ds(&admin, ds);
     cols = json_object_get(json_object_get(j, "result"), "columns");
     cr_assert_eq(json_array_size(cols), 6, "%s", json_dumps(cols, 0));
@@ -219,15 +219,12 @@ Test(dataset_write, refresh_put_nested_and_validation) {
     cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "Dataset could not be updated.");
     json_decref(j);
     rest_sql("ALTER TABLE liteset_w.items_gone RENAME TO items");
-    j = rest_expect(&admin, "PUT", "/api/v1/dataset/99999999/refresh", NULL, 404);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "PUT", "/api/v1/dataset/99999999/refresh", NULL, 404));
 }
 
 Test(dataset_write, ownership_children_related_duplicate) {
-    setup_target();
     rest_session_t admin;
-    rest_open(&admin, "admin", "admin");
-    long long db = rest_add_target_db(&admin, "liteset_w_db2", NULL);
+    long long db = setup_target(&admin, "liteset_w_db2");
     long long ds = add_dataset(db, "liteset_w_virtual", "liteset_w", "'SELECT 1 AS x ;'");
     char sql[1024], path[256];
     snprintf(sql, sizeof sql,
@@ -249,8 +246,7 @@ Test(dataset_write, ownership_children_related_duplicate) {
     snprintf(sql, sizeof sql, "INSERT INTO sqlatable_user (table_id, user_id) SELECT %lld, id FROM ab_user"
                               " WHERE username = 'ds_alpha'", ds);
     rest_sql(sql);
-    j = rest_expect(&alpha, "PUT", path, "{\"description\":\"mine\",\"owners\":[1]}", 200);
-    json_decref(j);
+    json_decref(rest_expect(&alpha, "PUT", path, "{\"description\":\"mine\",\"owners\":[1]}", 200));
     snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlatable_user WHERE table_id = %lld", ds);
     cr_assert_str_eq(rest_sql(sql), "2", "a non-admin stays an owner");
 
@@ -258,18 +254,15 @@ Test(dataset_write, ownership_children_related_duplicate) {
     snprintf(sql, sizeof sql, "SELECT id FROM table_columns WHERE table_id = %lld AND column_name = 'y'", ds);
     long long col = atoll(rest_sql(sql));
     snprintf(path, sizeof path, "/api/v1/dataset/%lld/column/%lld", ds, col);
-    j = rest_expect(&alpha, "DELETE", path, NULL, 403);
-    json_decref(j);
+    json_decref(rest_expect(&alpha, "DELETE", path, NULL, 403));
     j = rest_expect(&admin, "DELETE", path, NULL, 200);
     cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "OK");
     json_decref(j);
-    j = rest_expect(&admin, "DELETE", path, NULL, 404);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "DELETE", path, NULL, 404));
     snprintf(sql, sizeof sql, "SELECT id FROM sql_metrics WHERE table_id = %lld", ds);
     long long met = atoll(rest_sql(sql));
     snprintf(path, sizeof path, "/api/v1/dataset/99999999/metric/%lld", met);
-    j = rest_expect(&admin, "DELETE", path, NULL, 404);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "DELETE", path, NULL, 404));
 
     /* related objects */
     snprintf(sql, sizeof sql, "INSERT INTO slices (slice_name, viz_type, datasource_id, datasource_type, uuid) VALUES"
@@ -287,8 +280,7 @@ Test(dataset_write, ownership_children_related_duplicate) {
     cr_assert_str_eq(json_string_value(json_object_get(d0, "title")), "W");
     cr_assert_str_eq(json_string_value(json_object_get(d0, "slug")), "liteset-w");
     json_decref(j);
-    j = rest_expect(&admin, "GET", "/api/v1/dataset/99999999/related_objects", NULL, 404);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "GET", "/api/v1/dataset/99999999/related_objects", NULL, 404));
 
     /* duplicate a virtual dataset */
     char body[256];
@@ -314,8 +306,7 @@ Test(dataset_write, ownership_children_related_duplicate) {
     json_decref(j);
     long long phys = add_dataset(db, "items", "liteset_w", "NULL");
     snprintf(body, sizeof body, "{\"base_model_id\":%lld,\"table_name\":\"liteset_w_copy2\"}", phys);
-    j = rest_expect(&admin, "POST", "/api/v1/dataset/duplicate", body, 422);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "POST", "/api/v1/dataset/duplicate", body, 422));
 
     /* drill info: visible dataset, groupby columns only */
     snprintf(sql, sizeof sql, "UPDATE table_columns SET groupby = false WHERE table_id = %lld AND column_name = 'x'", ds);
@@ -333,8 +324,7 @@ Test(dataset_write, ownership_children_related_duplicate) {
     cr_assert(json_object_get(res, "changed_on_humanized"));
     cr_assert_eq(json_array_size(json_object_get(res, "owners")), 2);
     json_decref(j);
-    j = rest_expect(&alpha, "GET", "/api/v1/dataset/99999999/drill_info/", NULL, 404);
-    json_decref(j);
+    json_decref(rest_expect(&alpha, "GET", "/api/v1/dataset/99999999/drill_info/", NULL, 404));
     snprintf(path, sizeof path, "/api/v1/dataset/%lld/drill_info/?q=(dashboard_id:x)", ds);
     j = rest_expect(&alpha, "GET", path, NULL, 400);
     cr_assert_str_eq(json_string_value(json_object_get(j, "message")),
@@ -346,25 +336,19 @@ Test(dataset_write, ownership_children_related_duplicate) {
     rest_session_t gamma;
     rest_open(&gamma, "ds_w_gamma", "ds_w_gamma");
     snprintf(path, sizeof path, "/api/v1/dataset/%lld", ds);
-    j = rest_expect(&gamma, "PUT", path, "{}", 403);
-    json_decref(j);
-    j = rest_expect(&gamma, "POST", "/api/v1/dataset/duplicate", body, 403);
-    json_decref(j);
+    json_decref(rest_expect(&gamma, "PUT", path, "{}", 403));
+    json_decref(rest_expect(&gamma, "POST", "/api/v1/dataset/duplicate", body, 403));
     /* Gamma may ask for drill info, but does not see the dataset; through a
      * dashboard it cannot drill (no DASHBOARD_RBAC) it is refused */
     snprintf(path, sizeof path, "/api/v1/dataset/%lld/drill_info/", ds);
-    j = rest_expect(&gamma, "GET", path, NULL, 404);
-    json_decref(j);
+    json_decref(rest_expect(&gamma, "GET", path, NULL, 404));
     snprintf(path, sizeof path, "/api/v1/dataset/%lld/drill_info/?q=(dashboard_id:%lld)", ds, dash);
-    j = rest_expect(&gamma, "GET", path, NULL, 403);
-    json_decref(j);
+    json_decref(rest_expect(&gamma, "GET", path, NULL, 403));
 }
 
 Test(dataset_write, create_and_get_or_create) {
-    setup_target();
     rest_session_t admin;
-    rest_open(&admin, "admin", "admin");
-    long long db = rest_add_target_db(&admin, "liteset_w_db3", NULL);
+    long long db = setup_target(&admin, "liteset_w_db3");
     char body[512];
 
     snprintf(body, sizeof body, "{\"database\":%lld,\"schema\":\"liteset_w\",\"table_name\":\"items\"}", db);
@@ -439,13 +423,11 @@ Test(dataset_write, create_and_get_or_create) {
     j = rest_expect(&admin, "POST", "/api/v1/dataset/get_or_create/", body, 200);
     cr_assert_neq(json_integer_value(json_object_get(json_object_get(j, "result"), "table_id")), id);
     json_decref(j);
-    j = rest_expect(&admin, "POST", "/api/v1/dataset/get_or_create/", "{\"table_name\":\"x\"}", 400);
-    json_decref(j);
+    json_decref(rest_expect(&admin, "POST", "/api/v1/dataset/get_or_create/", "{\"table_name\":\"x\"}", 400));
 
     rest_create_user("Gamma", "ds_w_gamma3");
     rest_session_t gamma;
     rest_open(&gamma, "ds_w_gamma3", "ds_w_gamma3");
     snprintf(body, sizeof body, "{\"database\":%lld,\"schema\":\"liteset_w\",\"table_name\":\"items\"}", db);
-    j = rest_expect(&gamma, "POST", "/api/v1/dataset/", body, 403);
-    json_decref(j);
+    json_decref(rest_expect(&gamma, "POST", "/api/v1/dataset/", body, 403));
 }
