@@ -9,7 +9,6 @@
 #include "fcgi/spa/swagger_page.h"
 #include "lib/arena.h"
 
-TestSuite(swagger_page);
 
 static size_t count(const char *hay, const char *needle) {
     size_t n = 0;
@@ -17,53 +16,57 @@ static size_t count(const char *hay, const char *needle) {
     return n;
 }
 
-typedef struct fixture {
-    json_t *menu, *languages, *flashes;
-    swagger_page_t page;
-} fixture_t;
+/* The page every test starts from, rebuilt for each test; html is the
+ * last render (freed by the next one and at the end). */
+static json_t *menu, *languages, *flashes;
+static swagger_page_t page;
+static char *html;
 
-static void fixture_init(fixture_t *f) {
-    f->menu = json_loads("[{\"name\": \"Security\", \"icon\": \"fa-cogs\", \"label\": \"Security\", \"childs\": [\"-\","
-                         " {\"name\": \"List Roles\", \"icon\": \"\", \"label\": \"List Roles\", \"url\": \"/roles/\"},"
-                         " {\"name\": \"-\", \"icon\": \"\", \"label\": \"\"}]},"
-                         " {\"name\": \"Charts\", \"icon\": \"fa-bar-chart\", \"label\": \"Charts <b>\","
-                         " \"url\": \"/chart/list/\"}]",
-                         0, NULL);
-    f->languages = json_loads("{\"en\": {\"flag\": \"us\", \"name\": \"English\"}}", 0, NULL);
-    f->flashes = json_array();
-    f->page = (swagger_page_t){
+static void setup(void) {
+    menu = json_loads("[{\"name\": \"Security\", \"icon\": \"fa-cogs\", \"label\": \"Security\", \"childs\": [\"-\","
+                      " {\"name\": \"List Roles\", \"icon\": \"\", \"label\": \"List Roles\", \"url\": \"/roles/\"},"
+                      " {\"name\": \"-\", \"icon\": \"\", \"label\": \"\"}]},"
+                      " {\"name\": \"Charts\", \"icon\": \"fa-bar-chart\", \"label\": \"Charts <b>\","
+                      " \"url\": \"/chart/list/\"}]",
+                      0, NULL);
+    languages = json_loads("{\"en\": {\"flag\": \"us\", \"name\": \"English\"}}", 0, NULL);
+    flashes = json_array();
+    page = (swagger_page_t){
         .app_name = "Superset",
         .app_icon = "/static/assets/images/logo.png",
         .fab_static = "/root/static/appbuilder",
         .index_url = "/root/",
         .openapi_url = "/api/v1/_openapi",
         .nonce = "NONCE123",
-        .menu = f->menu,
-        .languages = f->languages,
+        .menu = menu,
+        .languages = languages,
         .locale = "en",
         .script_root = "/root",
         .user_name = "Ada Lovelace",
-        .flashes = f->flashes,
+        .flashes = flashes,
     };
+    html = NULL;
 }
 
-static void fixture_free(fixture_t *f) {
-    json_decref(f->menu);
-    json_decref(f->languages);
-    json_decref(f->flashes);
+static void teardown(void) {
+    free(html);
+    json_decref(menu);
+    json_decref(languages);
+    json_decref(flashes);
 }
 
-static char *render(const swagger_page_t *p) {
+TestSuite(swagger_page, .init = setup, .fini = teardown);
+
+static const char *render(void) {
+    free(html);
     strbuf_t sb;
     strbuf_init(&sb, 4096);
-    swagger_page_write(&sb, p);
-    return sb.data;
+    swagger_page_write(&sb, &page);
+    return html = sb.data;
 }
 
 Test(swagger_page, assets_in_order_with_nonce) {
-    fixture_t f;
-    fixture_init(&f);
-    char *html = render(&f.page);
+    render();
     const char *css = strstr(html, "href=\"/root/static/appbuilder/css/ab.css\"");
     const char *swagger_css = strstr(html, "href=\"/root/static/appbuilder/css/swagger/swagger-ui.css\"");
     const char *bundle = strstr(html, "src=\"/root/static/appbuilder/js/swagger-ui-bundle.js\" nonce=\"NONCE123\"");
@@ -75,28 +78,20 @@ Test(swagger_page, assets_in_order_with_nonce) {
     cr_expect_eq(count(html, "nonce=\"NONCE123\""), 9);
     cr_expect_not_null(strstr(html, "url: '/api/v1/_openapi',"));
     cr_expect_null(strstr(html, "css/themes/"));
-    free(html);
-    fixture_free(&f);
 }
 
 Test(swagger_page, hostile_values_escaped) {
-    fixture_t f;
-    fixture_init(&f);
-    f.page.openapi_url = "/api/x'</script><script>alert(1)//\"/_openapi";
-    f.page.user_name = "<img src=x>";
-    char *html = render(&f.page);
+    page.openapi_url = "/api/x'</script><script>alert(1)//\"/_openapi";
+    page.user_name = "<img src=x>";
+    render();
     cr_expect_not_null(strstr(html, "url: '/api/x&#39;&lt;/script&gt;&lt;script&gt;alert(1)//&#34;/_openapi',"));
     cr_expect_null(strstr(html, "<img src=x>"));
     cr_expect_not_null(strstr(html, "Charts &lt;b&gt;"));
     cr_expect_eq(count(html, "</script>"), 9);
-    free(html);
-    fixture_free(&f);
 }
 
 Test(swagger_page, menu_dividers) {
-    fixture_t f;
-    fixture_init(&f);
-    char *html = render(&f.page);
+    render();
     /* the leading separator shows, the trailing one does not */
     cr_expect_eq(count(html, "<li class=\"divider\"></li>"), 1);
     const char *divider = strstr(html, "<li class=\"divider\">");
@@ -105,39 +100,29 @@ Test(swagger_page, menu_dividers) {
     cr_expect(divider < roles);
     cr_expect_not_null(strstr(html, "<i class=\"fa fa-cogs\"></i>&nbsp;Security<b class=\"caret\"></b>"));
     cr_expect_not_null(strstr(html, "<a tabindex=\"-1\" href=\"/chart/list/\"><i class=\"fa fa-fw fa-bar-chart\">"));
-    free(html);
-    fixture_free(&f);
 }
 
 Test(swagger_page, user_and_anonymous) {
-    fixture_t f;
-    fixture_init(&f);
-    char *html = render(&f.page);
+    render();
     cr_expect_not_null(strstr(html, "<span class=\"fa fa-user\"></span> Ada Lovelace"));
     cr_expect_not_null(strstr(html, "href=\"/root/logout/\""));
     cr_expect_null(strstr(html, "/root/login/"));
-    free(html);
-    f.page.user_name = NULL;
-    f.page.text_login = "Connexion";
-    html = render(&f.page);
+    page.user_name = NULL;
+    page.text_login = "Connexion";
+    render();
     cr_expect_not_null(strstr(html, "<a href=\"/root/login/\"><i class=\"fa fa-fw fa-sign-in\"></i>Connexion</a>"));
     cr_expect_null(strstr(html, "logout"));
-    free(html);
-    fixture_free(&f);
 }
 
 Test(swagger_page, language_picker_flashes_theme_brand) {
-    fixture_t f;
-    fixture_init(&f);
-    char *html = render(&f.page);
+    render();
     cr_expect_null(strstr(html, "class=\"f16\""), "one language: no picker");
-    free(html);
-    json_object_set_new(f.languages, "fr", json_pack("{s:s,s:s}", "flag", "fr", "name", "French"));
-    json_array_append_new(f.flashes, json_pack("[s,s]", "danger", "Access is Denied"));
-    json_array_append_new(f.flashes, json_pack("[s,s]", "", "plain"));
-    f.page.app_theme = "cerulean.css";
-    f.page.app_icon = NULL;
-    html = render(&f.page);
+    json_object_set_new(languages, "fr", json_pack("{s:s,s:s}", "flag", "fr", "name", "French"));
+    json_array_append_new(flashes, json_pack("[s,s]", "danger", "Access is Denied"));
+    json_array_append_new(flashes, json_pack("[s,s]", "", "plain"));
+    page.app_theme = "cerulean.css";
+    page.app_icon = NULL;
+    render();
     cr_expect_not_null(strstr(html, "<i class=\"flag us\"></i><b class=\"caret\"></b>"));
     cr_expect_not_null(strstr(html, "href=\"/root/lang/fr\"><div class=\"f16\"><i class=\"flag fr\"></i> - French"));
     cr_expect_null(strstr(html, "/root/lang/en"));
@@ -146,6 +131,4 @@ Test(swagger_page, language_picker_flashes_theme_brand) {
     cr_expect_not_null(strstr(html, "Access is Denied"));
     cr_expect_not_null(strstr(html, "href=\"/root/static/appbuilder/css/themes/cerulean.css\""));
     cr_expect_not_null(strstr(html, "<span class=\"navbar-brand\"><a href=\"/root/\">Superset</a></span>"));
-    free(html);
-    fixture_free(&f);
 }
