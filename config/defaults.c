@@ -19,7 +19,11 @@
  *   LITESET_STATIC_DIR        str   None       directory of Superset's built frontend
  *                                              (superset/static); None: not served
  *   LITESET_REQUEST_TIMEOUT   real  60.0       seconds a request may run before it is
- *                                              answered 504 (SUPERSET_WEBSERVER_TIMEOUT) */
+ *                                              answered 504 (SUPERSET_WEBSERVER_TIMEOUT)
+ *   LITESET_FAB_STATIC_DIR    str   None       directory of Flask-AppBuilder's package static
+ *                                              files (flask_appbuilder/static/appbuilder), for the
+ *                                              web server's /static/appbuilder/ (Swagger UI, flags);
+ *                                              None: not served */
 #include "config/defaults.h"
 
 #include <ctype.h>
@@ -45,6 +49,7 @@ const char config_defaults_source[] =
     "STATIC_ASSETS_PREFIX = ''\n"
     "SEND_FILE_MAX_AGE_DEFAULT = 31536000\n"
     "FAB_API_SWAGGER_UI = True\n"
+    "FAB_ADD_OPENAPI_VIEWS = True\n"   /* Flask-AppBuilder */
     "SHOW_STACKTRACE = False\n"
     "TESTING = False\n"                 /* Flask */
     "THEME_DEFAULT = {'algorithm': 'default'}\n"
@@ -283,7 +288,8 @@ const char config_defaults_source[] =
     "LITESET_PG_QUERY_TIMEOUT = 60.0\n"
     "LITESET_FIBER_STACK_KB = 256\n"
     "LITESET_STATIC_DIR = None\n"
-    "LITESET_REQUEST_TIMEOUT = 60.0\n";
+    "LITESET_REQUEST_TIMEOUT = 60.0\n"
+    "LITESET_FAB_STATIC_DIR = None\n";
 
 bool config_parse_bool_string(const char *s) {
     static const char *const truthy[] = {"y", "yes", "t", "true", "on", "1", NULL};

@@ -55,6 +55,7 @@ static const route_table_t *const route_tables[] = {
     &advanced_data_type_routes,
     &cachekey_routes,
     &database_oauth2_routes,
+    &swagger_routes,
 };
 
 typedef struct retired {
@@ -106,6 +107,18 @@ static void model_routes_free(app_t *app) {
     free(app->model_route_counts);
 }
 
+/* Every key of the space-separated list enabled_by holds a true setting. */
+static bool table_enabled(const config_t *cfg, const char *enabled_by) {
+    for (const char *k = enabled_by; k && *k;) {
+        size_t n = strcspn(k, " ");
+        char key[128];
+        snprintf(key, sizeof key, "%.*s", (int)n, k);
+        if (!config_bool(cfg, key, false)) return false;
+        k += n + strspn(k + n, " ");
+    }
+    return true;
+}
+
 static router_t *build_router(const app_t *app, const config_t *cfg, const char **err) {
     router_t *r = router_new();
     for (size_t i = 0; i < app->n_model_tables; i++) {
@@ -116,7 +129,7 @@ static router_t *build_router(const app_t *app, const config_t *cfg, const char 
     }
     for (size_t i = 0; i < sizeof route_tables / sizeof route_tables[0]; i++) {
         const route_table_t *t = route_tables[i];
-        if (t->enabled_by && !config_bool(cfg, t->enabled_by, false)) continue;
+        if (!table_enabled(cfg, t->enabled_by)) continue;
         if (!router_add_table(r, t->routes, t->count, err)) {
             router_free(r);
             return NULL;

@@ -24,6 +24,9 @@
 #                superset_config.py (e.g. "LITESET_PG_POOL_SIZE = 64"; default none)
 #   STATIC_DIR   Superset's built frontend (superset/static), served at /static/
 #                and set as LITESET_STATIC_DIR (default: DIR/static-empty, None)
+#   FAB_STATIC_DIR Flask-AppBuilder's package static files
+#                (flask_appbuilder/static/appbuilder), served at /static/appbuilder/
+#                and set as LITESET_FAB_STATIC_DIR (default: none, None)
 #   HEALTH_TIMEOUT seconds to wait for GET /health through nginx (default: 20)
 #   PG_BIN       PostgreSQL server binaries (default: /usr/lib/postgresql/15/bin)
 #
@@ -190,6 +193,11 @@ load_settings() {
         STATIC_DIR=$DIR/static-empty
         LITESET_STATIC=""
     fi
+    if [ -n "${FAB_STATIC_DIR:-}" ]; then
+        FAB_STATIC_DIR=$(cd "$FAB_STATIC_DIR" 2>/dev/null && pwd -P) || die "FAB_STATIC_DIR not found"
+    else
+        FAB_STATIC_DIR=""
+    fi
     URL=http://127.0.0.1:$HTTP_PORT
 }
 
@@ -233,6 +241,7 @@ write_stack_env() {
         echo "PGDATABASE=superset"
         echo "SUPERSET_CONFIG_PATH=$(shq "$CONFIG")"
         echo "STATIC_DIR=$(shq "$STATIC_DIR")"
+        echo "FAB_STATIC_DIR=$(shq "$FAB_STATIC_DIR")"
         echo "LOG_DIR=$(shq "$LOGD")"
         echo "FCGI_PIDFILE=$(shq "$RUN/fcgi.pid")"
     } >"$STACK_ENV.tmp"
@@ -260,9 +269,10 @@ write_config() {
     if [ -z "$secret" ]; then
         secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
     fi
-    local dev=False static=None
+    local dev=False static=None fab_static=None
     [ "$DEV_ROUTES" = 1 ] && dev=True
     [ -n "$LITESET_STATIC" ] && static="'$LITESET_STATIC'"
+    [ -n "$FAB_STATIC_DIR" ] && fab_static="'$FAB_STATIC_DIR'"
     (
         umask 077
         cat >"$CONFIG.tmp" <<EOF
@@ -275,6 +285,7 @@ CACHE_CONFIG = {'CACHE_TYPE': 'RedisCache', 'CACHE_REDIS_URL': 'redis://127.0.0.
 GLOBAL_ASYNC_QUERIES_REDIS_CONFIG = {'host': '127.0.0.1', 'port': $REDIS_PORT, 'db': 0, 'password': '', 'ssl': False}
 LITESET_DEV_ROUTES = $dev
 LITESET_STATIC_DIR = $static
+LITESET_FAB_STATIC_DIR = $fab_static
 EOF
         [ -z "$EXTRA_CONFIG" ] || printf '%s\n' "$EXTRA_CONFIG" >>"$CONFIG.tmp"
         echo "$CONFIG_KEEP_LINE" >>"$CONFIG.tmp"
@@ -511,14 +522,18 @@ fcgi_start() {
 nginx_pid() { pids_in "$RUN/nginx.pid" | head -n 1; }
 
 nginx_conf() {
-    local user="" mime=/etc/nginx/mime.types
+    local user="" mime=/etc/nginx/mime.types fab_block=""
     [ "$IS_ROOT" = 0 ] || user="user root root;"
     [ -f "$mime" ] || die "$mime not found (is nginx installed?)"
-    sed -e "s|@USER_DIRECTIVE@|$(sed_repl "$user")|g" \
+    # Without FAB_STATIC_DIR the /static/appbuilder/ location is left out.
+    [ -n "$FAB_STATIC_DIR" ] || fab_block="/@FAB_STATIC_BEGIN@/,/@FAB_STATIC_END@/d"
+    sed -e "$fab_block" \
+        -e "s|@USER_DIRECTIVE@|$(sed_repl "$user")|g" \
         -e "s|@PREFIX@|$(sed_repl "$DIR")|g" \
         -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
         -e "s|@FCGI_ADDR@|127.0.0.1:$FCGI_PORT|g" \
         -e "s|@STATIC_DIR@|$(sed_repl "$STATIC_DIR")|g" \
+        -e "s|@FAB_STATIC_DIR@|$(sed_repl "$FAB_STATIC_DIR")|g" \
         -e "s|@MIME_TYPES@|$(sed_repl "$mime")|g" \
         "$ROOT/deploy/nginx/liteset.conf.in" >"$DIR/nginx.conf"
 }

@@ -9,7 +9,7 @@
 typedef struct route_table {
     const route_def_t *routes;
     size_t count;
-    const char *enabled_by; /* config key that must be true, or NULL */
+    const char *enabled_by; /* config keys (space-separated) that must all be true, or NULL */
 } route_table_t;
 
 extern const route_table_t health_routes;
@@ -35,6 +35,7 @@ extern const route_table_t sqllab_state_routes; /* sqllab_state.c: /api/v1/sqlla
 extern const route_table_t query_routes; /* query.c: /api/v1/query/updated_since */
 extern const route_table_t tagview_routes; /* tagview.c: /tagview/tags/ */
 extern const route_table_t openapi_routes; /* openapi.c: /api/<version>/_openapi */
+extern const route_table_t swagger_routes; /* swagger.c: /swagger/<version> */
 extern const route_table_t dashboard_extra_routes; /* dashboard_extra_routes.c: dashboard charts/tabs/embedded/filters/colors/copy, screenshots */
 extern const route_table_t embedded_routes;
 extern const route_table_t report_routes; /* report.c: /api/v1/report custom endpoints */

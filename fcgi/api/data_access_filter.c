@@ -6,9 +6,7 @@
 #include "fcgi/app.h"
 #include "lib/strbuf.h"
 
-/* The caller's role ids as a Postgres array literal ("{1,4}"): direct and
- * group roles of a user, the public role for anonymous clients. */
-static const char *role_array(request_t *req) {
+const char *data_access_role_ids(request_t *req) {
     strbuf_t b;
     strbuf_init_arena(&b, req->arena, 32);
     strbuf_printf(&b, "{");
@@ -24,33 +22,35 @@ static const char *role_array(request_t *req) {
     return b.data;
 }
 
-/* user_view_menu_names(permission): view-menu names the roles hold it on.
- * permission comes from the static tables below, never from the request. */
-static const char *grants_sql(model_query_t *q, const char *roles_param, const char *permission) {
-    return arena_sprintf(q->arena,
-                         "SELECT vm.name FROM ab_view_menu vm"
+const char *data_access_grants_sql(arena_t *a, const char *permission, const char *roles_param) {
+    return arena_sprintf(a,
+                         "(SELECT vm.name FROM ab_view_menu vm"
                          " JOIN ab_permission_view pv ON pv.view_menu_id = vm.id"
                          " JOIN ab_permission p ON p.id = pv.permission_id"
                          " JOIN ab_permission_view_role pvr ON pvr.permission_view_id = pv.id"
-                         " WHERE p.name = '%s' AND pvr.role_id = ANY(%s::int[])",
+                         " WHERE p.name = '%s' AND pvr.role_id = ANY(%s::int[]))",
                          permission, roles_param);
+}
+
+static const char *grants_sql(model_query_t *q, const char *roles_param, const char *permission) {
+    return data_access_grants_sql(q->arena, permission, roles_param);
 }
 
 void data_access_database_filter(request_t *req, model_query_t *q) {
     security_t *s = app_security(req->app);
     const config_t *cfg = app_config(req->app);
     if (s && security_can(s, cfg, req->user, "all_database_access", "all_database_access")) return;
-    const char *roles = mq_param(q, role_array(req));
+    const char *roles = mq_param(q, data_access_role_ids(req));
     /* database names heading "[db].…" grants: split(".")[0][1:-1] */
     static const char *const named_by[] = {"catalog_access", "schema_access", "datasource_access"};
     strbuf_t names;
     strbuf_init_arena(&names, q->arena, 256);
     for (size_t i = 0; i < sizeof named_by / sizeof *named_by; i++)
         strbuf_printf(&names, "%s SELECT substr(split_part(g.name, '.', 1), 2, length(split_part(g.name, '.', 1)) - 2)"
-                              " FROM (%s) g",
+                              " FROM %s g",
                       i ? " UNION" : "", grants_sql(q, roles, named_by[i]));
     mq_where(q, arena_sprintf(q->arena,
-                              "('[' || t.database_name || '].(id:' || t.id || ')') IN (%s) OR t.database_name IN (%s)",
+                              "('[' || t.database_name || '].(id:' || t.id || ')') IN %s OR t.database_name IN (%s)",
                               grants_sql(q, roles, "database_access"), names.data));
 }
 
@@ -58,11 +58,11 @@ void data_access_datasource_filter(request_t *req, model_query_t *q) {
     security_t *s = app_security(req->app);
     const config_t *cfg = app_config(req->app);
     if (s && access_all_datasources(s, cfg, req->user)) return;
-    const char *roles = mq_param(q, role_array(req));
+    const char *roles = mq_param(q, data_access_role_ids(req));
     mq_where(q, arena_sprintf(q->arena,
                               "t.database_id IN (SELECT substring(g.name FROM '^\\[.+\\]\\.\\(id:(\\d+)\\)$')::int"
-                              " FROM (%s) g WHERE g.name ~ '^\\[.+\\]\\.\\(id:\\d+\\)$')"
-                              " OR t.perm IN (%s) OR t.catalog_perm IN (%s) OR t.schema_perm IN (%s)",
+                              " FROM %s g WHERE g.name ~ '^\\[.+\\]\\.\\(id:\\d+\\)$')"
+                              " OR t.perm IN %s OR t.catalog_perm IN %s OR t.schema_perm IN %s",
                               grants_sql(q, roles, "database_access"), grants_sql(q, roles, "datasource_access"),
                               grants_sql(q, roles, "catalog_access"), grants_sql(q, roles, "schema_access")));
 }

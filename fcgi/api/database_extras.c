@@ -12,6 +12,7 @@
 #include "domain/security.h"
 #include "domain/target_db.h"
 #include "fcgi/api/api.h"
+#include "fcgi/api/data_access_filter.h"
 #include "fcgi/api/database_target.h"
 #include "fcgi/api/dataset_write.h"
 #include "fcgi/app.h"
@@ -122,11 +123,13 @@ static void table_metadata_extra(request_t *req) {
 
 /* Schemas of the database holding a dataset the caller has datasource_access on. */
 static json_t *dataset_schemas(request_t *req, int64_t pk) {
-    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)pk), database_role_ids(req)};
+    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)pk), data_access_role_ids(req)};
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
-                              "SELECT DISTINCT coalesce(t.schema, 'public') FROM tables t WHERE t.database_id = $1::int"
-                              " AND t.perm IN " DATASOURCE_GRANTS_SQL("$2"),
+                              arena_sprintf(req->arena,
+                                            "SELECT DISTINCT coalesce(t.schema, 'public') FROM tables t WHERE"
+                                            " t.database_id = $1::int AND t.perm IN %s",
+                                            data_access_grants_sql(req->arena, "datasource_access", "$2")),
                               2, p);
     json_t *set = json_object();
     for (int i = 0; r && i < pg_nrows(r); i++) json_object_set_new(set, pg_get(r, i, 0), json_true());

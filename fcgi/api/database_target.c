@@ -9,6 +9,7 @@
 #include "domain/access.h"
 #include "domain/security.h"
 #include "domain/target_db.h"
+#include "fcgi/api/data_access_filter.h"
 #include "fcgi/api/database_target.h"
 #include "fcgi/api/dataset_write.h"
 #include "fcgi/app.h"
@@ -103,21 +104,14 @@ static bool schema_granted(request_t *req, const target_db_t *db, const char *sc
 /* Names of the datasets of the database in schema the caller holds
  * datasource_access on, as object keys (caller owns). The grants are read
  * from the role tables, as user_view_menu_names does. */
-const char *database_role_ids(request_t *req) {
-    json_t *roles = json_array();
-    for (int i = 0; req->user && i < req->user->nroles; i++)
-        json_array_append_new(roles, json_integer(req->user->roles[i].id));
-    const char *text = json_dump_arena(req->arena, roles, JSON_COMPACT, NULL);
-    json_decref(roles);
-    return text;
-}
-
 static json_t *granted_datasets(request_t *req, const target_db_t *db, const char *schema) {
-    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)db->id), schema, database_role_ids(req)};
+    const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)db->id), schema, data_access_role_ids(req)};
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
-                              "SELECT t.table_name FROM tables t WHERE t.database_id = $1::int AND t.schema IS NOT"
-                              " DISTINCT FROM $2 AND t.perm IN " DATASOURCE_GRANTS_SQL("$3"),
+                              arena_sprintf(req->arena,
+                                            "SELECT t.table_name FROM tables t WHERE t.database_id = $1::int AND"
+                                            " t.schema IS NOT DISTINCT FROM $2 AND t.perm IN %s",
+                                            data_access_grants_sql(req->arena, "datasource_access", "$3")),
                               3, p);
     json_t *names = json_object();
     for (int i = 0; r && i < pg_nrows(r); i++) json_object_set_new(names, pg_get(r, i, 0), json_true());

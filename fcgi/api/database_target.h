@@ -25,16 +25,6 @@ struct target_db;
  * dataset of the schema). */
 bool database_table_granted(request_t *req, const struct target_db *db, const char *schema, const char *table);
 
-/* The caller's role ids as a JSON array text, the parameter of
- * DATASOURCE_GRANTS_SQL (arena). */
-const char *database_role_ids(request_t *req);
-/* The datasource_access view names granted to the roles in the JSON array
- * bound at placeholder `param` (as user_view_menu_names reads them). */
-#define DATASOURCE_GRANTS_SQL(param)                                                                              \
-    "(SELECT v.name FROM ab_view_menu v JOIN ab_permission_view pv ON pv.view_menu_id = v.id JOIN ab_permission" \
-    " pm ON pm.id = pv.permission_id JOIN ab_permission_view_role pvr ON pvr.permission_view_id = pv.id WHERE"    \
-    " pm.name = 'datasource_access' AND pvr.role_id IN (SELECT x::int FROM jsonb_array_elements_text(" param     \
-    "::jsonb) e(x)))"
 /* 200 with TableMetadataResponseSchema for an accessible table (500 SIP-40
  * when it does not exist). */
 void database_table_metadata_answer(request_t *req, const struct target_db *db, const char *schema,

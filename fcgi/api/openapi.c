@@ -119,4 +119,6 @@ static const route_def_t routes[] = {
     {"GET", "/api/<version>/_openapi", get_openapi, GUARD("can_get", "OpenApi"), ROUTE_CSRF_EXEMPT, NULL},
 };
 
-const route_table_t openapi_routes = {routes, sizeof routes / sizeof routes[0], NULL};
+/* Flask-AppBuilder registers the document with the Swagger UI only. */
+const route_table_t openapi_routes = {routes, sizeof routes / sizeof routes[0],
+                                      "FAB_ADD_OPENAPI_VIEWS FAB_API_SWAGGER_UI"};

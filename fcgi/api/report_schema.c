@@ -1,4 +1,5 @@
-/* Report schedule schemas as field tables; see report_schema.h. */
+/* Report schedule schemas as one field table serving POST and PUT (how a
+ * field stands in each is data of its row); see report_schema.h. */
 #include "fcgi/api/report_schema.h"
 
 #include <ctype.h>
@@ -14,15 +15,24 @@
 
 typedef enum { K_STRING, K_BOOL, K_INT, K_INT_LIST, K_DICT, K_VALIDATOR, K_RECIPIENTS, K_TIMEZONE } kind_t;
 
+/* The two schemas one table serves, and how a field stands in each. */
+enum { POST, PUT };
+typedef enum { OPTIONAL, REQUIRED, NULLABLE, ABSENT } presence_t;
+
+/* Range(min) with its message. */
+typedef struct range {
+    int min;
+    const char *msg;
+} range_t;
+
 typedef struct field {
     const char *name;
     kind_t kind;
-    bool required, allow_none;
+    presence_t in[2];        /* per schema: POST, PUT */
     const char *const *choices;
-    int min_len, max_len;   /* Length(min, max) when max_len > 0 */
-    bool range, crontab, width;
-    int range_min;
-    const char *range_msg;
+    int min_len, max_len;    /* Length(min, max) when max_len > 0 */
+    bool crontab, width;
+    const range_t *range[2]; /* per schema; NULL: no Range */
 } field_t;
 
 static const char *const types[] = {"Alert", "Report", NULL};
@@ -32,65 +42,40 @@ static const char *const formats[] = {"PDF", "PNG", "CSV", "TEXT", NULL};
 static const char *const recipient_types[] = {"Email", "Slack", "SlackV2", NULL};
 static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!=", NULL};
 
-#define GT0 true, false, false, 1, "Value must be greater than 0"
-#define NORANGE false, false, false, 0, NULL
+static const range_t GT0 = {1, "Value must be greater than 0"};
+static const range_t GE0 = {0, "Value must be 0 or greater"};
 
-static const field_t post_fields[] = {
-    {"type", K_STRING, true, false, types, 0, 0, NORANGE},
-    {"name", K_STRING, true, false, NULL, 1, 150, NORANGE},
-    {"description", K_STRING, false, true, NULL, 0, 0, NORANGE},
-    {"email_subject", K_STRING, false, true, NULL, 0, 0, NORANGE},
-    {"context_markdown", K_STRING, false, true, NULL, 0, 0, NORANGE},
-    {"active", K_BOOL, false, false, NULL, 0, 0, NORANGE},
-    {"crontab", K_STRING, true, false, NULL, 1, 1000, false, true, false, 0, NULL},
-    {"timezone", K_TIMEZONE, false, false, NULL, 0, 0, NORANGE},
-    {"sql", K_STRING, false, false, NULL, 0, 0, NORANGE},
-    {"chart", K_INT, false, true, NULL, 0, 0, NORANGE},
-    {"creation_method", K_STRING, false, false, methods, 0, 0, NORANGE},
-    {"dashboard", K_INT, false, true, NULL, 0, 0, NORANGE},
-    {"selected_tabs", K_INT_LIST, false, true, NULL, 0, 0, NORANGE},
-    {"database", K_INT, false, false, NULL, 0, 0, NORANGE},
-    {"owners", K_INT_LIST, false, false, NULL, 0, 0, NORANGE},
-    {"validator_type", K_STRING, false, false, validators, 0, 0, NORANGE},
-    {"validator_config_json", K_VALIDATOR, false, false, NULL, 0, 0, NORANGE},
-    {"log_retention", K_INT, false, false, NULL, 0, 0, GT0},
-    {"grace_period", K_INT, false, false, NULL, 0, 0, GT0},
-    {"working_timeout", K_INT, false, false, NULL, 0, 0, GT0},
-    {"recipients", K_RECIPIENTS, false, false, NULL, 0, 0, NORANGE},
-    {"report_format", K_STRING, false, false, formats, 0, 0, NORANGE},
-    {"extra", K_DICT, false, false, NULL, 0, 0, NORANGE},
-    {"force_screenshot", K_BOOL, false, false, NULL, 0, 0, NORANGE},
-    {"custom_width", K_INT, false, true, NULL, 0, 0, false, false, true, 0, NULL},
-    {NULL, 0, false, false, NULL, 0, 0, NORANGE},
-};
+#define BOTH(p) {p, p}
 
-static const field_t put_fields[] = {
-    {"type", K_STRING, false, false, types, 0, 0, NORANGE},
-    {"name", K_STRING, false, false, NULL, 1, 150, NORANGE},
-    {"description", K_STRING, false, true, NULL, 0, 0, NORANGE},
-    {"email_subject", K_STRING, false, true, NULL, 0, 0, NORANGE},
-    {"context_markdown", K_STRING, false, true, NULL, 0, 0, NORANGE},
-    {"active", K_BOOL, false, false, NULL, 0, 0, NORANGE},
-    {"crontab", K_STRING, false, false, NULL, 1, 1000, false, true, false, 0, NULL},
-    {"timezone", K_TIMEZONE, false, false, NULL, 0, 0, NORANGE},
-    {"sql", K_STRING, false, true, NULL, 0, 0, NORANGE},
-    {"chart", K_INT, false, true, NULL, 0, 0, NORANGE},
-    {"creation_method", K_STRING, false, true, methods, 0, 0, NORANGE},
-    {"dashboard", K_INT, false, true, NULL, 0, 0, NORANGE},
-    {"database", K_INT, false, false, NULL, 0, 0, NORANGE},
-    {"owners", K_INT_LIST, false, false, NULL, 0, 0, NORANGE},
-    {"validator_type", K_STRING, false, true, validators, 0, 0, NORANGE},
-    {"validator_config_json", K_VALIDATOR, false, false, NULL, 0, 0, NORANGE},
-    {"log_retention", K_INT, false, false, NULL, 0, 0, true, false, false, 0, "Value must be 0 or greater"},
-    {"grace_period", K_INT, false, false, NULL, 0, 0, GT0},
-    {"working_timeout", K_INT, false, true, NULL, 0, 0, GT0},
-    {"recipients", K_RECIPIENTS, false, false, NULL, 0, 0, NORANGE},
-    {"report_format", K_STRING, false, false, formats, 0, 0, NORANGE},
-    {"extra", K_DICT, false, false, NULL, 0, 0, NORANGE},
-    {"force_screenshot", K_BOOL, false, false, NULL, 0, 0, NORANGE},
-    {"custom_width", K_INT, false, true, NULL, 0, 0, false, false, true, 0, NULL},
-    {NULL, 0, false, false, NULL, 0, 0, NORANGE},
+/* ReportSchedulePostSchema and ReportSchedulePutSchema, in their order. */
+static const field_t fields[] = {
+    {"type", K_STRING, .in = {REQUIRED, OPTIONAL}, .choices = types},
+    {"name", K_STRING, .in = {REQUIRED, OPTIONAL}, .min_len = 1, .max_len = 150},
+    {"description", K_STRING, .in = BOTH(NULLABLE)},
+    {"email_subject", K_STRING, .in = BOTH(NULLABLE)},
+    {"context_markdown", K_STRING, .in = BOTH(NULLABLE)},
+    {"active", K_BOOL, .in = BOTH(OPTIONAL)},
+    {"crontab", K_STRING, .in = {REQUIRED, OPTIONAL}, .min_len = 1, .max_len = 1000, .crontab = true},
+    {"timezone", K_TIMEZONE, .in = BOTH(OPTIONAL)},
+    {"sql", K_STRING, .in = {OPTIONAL, NULLABLE}},
+    {"chart", K_INT, .in = BOTH(NULLABLE)},
+    {"creation_method", K_STRING, .in = {OPTIONAL, NULLABLE}, .choices = methods},
+    {"dashboard", K_INT, .in = BOTH(NULLABLE)},
+    {"selected_tabs", K_INT_LIST, .in = {NULLABLE, ABSENT}},
+    {"database", K_INT, .in = BOTH(OPTIONAL)},
+    {"owners", K_INT_LIST, .in = BOTH(OPTIONAL)},
+    {"validator_type", K_STRING, .in = {OPTIONAL, NULLABLE}, .choices = validators},
+    {"validator_config_json", K_VALIDATOR, .in = BOTH(OPTIONAL)},
+    {"log_retention", K_INT, .in = BOTH(OPTIONAL), .range = {&GT0, &GE0}},
+    {"grace_period", K_INT, .in = BOTH(OPTIONAL), .range = BOTH(&GT0)},
+    {"working_timeout", K_INT, .in = {OPTIONAL, NULLABLE}, .range = BOTH(&GT0)},
+    {"recipients", K_RECIPIENTS, .in = BOTH(OPTIONAL)},
+    {"report_format", K_STRING, .in = BOTH(OPTIONAL), .choices = formats},
+    {"extra", K_DICT, .in = BOTH(OPTIONAL)},
+    {"force_screenshot", K_BOOL, .in = BOTH(OPTIONAL)},
+    {"custom_width", K_INT, .in = BOTH(NULLABLE), .width = true},
 };
+#define N_FIELDS (sizeof fields / sizeof fields[0])
 
 static void add_msg(json_t *errors, const char *field, const char *msg) {
     json_t *l = json_object_get(errors, field);
@@ -235,12 +220,16 @@ static json_t *load_recipient(const json_t *v, json_t **out) {
     return NULL;
 }
 
-/* Loads one present field; adds its errors; returns the loaded value or NULL. */
-static json_t *load_field(request_t *req, const field_t *f, const json_t *v, json_t *errors, bool *db_error) {
+/* Loads one present field of schema; adds its errors; returns the loaded
+ * value or NULL. */
+static json_t *load_field(request_t *req, int schema, const field_t *f, const json_t *v, json_t *errors,
+                          bool *db_error) {
     if (json_is_null(v)) {
-        if (!f->allow_none) add_msg(errors, f->name, "Field may not be null.");
-        return f->allow_none ? json_null() : NULL;
+        bool nullable = f->in[schema] == NULLABLE;
+        if (!nullable) add_msg(errors, f->name, "Field may not be null.");
+        return nullable ? json_null() : NULL;
     }
+    const range_t *range = f->range[schema];
     long long n;
     switch (f->kind) {
     case K_STRING:
@@ -271,7 +260,7 @@ static json_t *load_field(request_t *req, const field_t *f, const json_t *v, jso
     }
     case K_INT:
         if (json_is_boolean(v) || !load_int(v, &n)) return add_msg(errors, f->name, "Not a valid integer."), NULL;
-        if (f->range && n < f->range_min) return add_msg(errors, f->name, f->range_msg), NULL;
+        if (range && n < range->min) return add_msg(errors, f->name, range->msg), NULL;
         if (f->width) {
             long long lo = config_int(req->cfg, "ALERT_REPORTS_MIN_CUSTOM_SCREENSHOT_WIDTH", 600);
             long long hi = config_int(req->cfg, "ALERT_REPORTS_MAX_CUSTOM_SCREENSHOT_WIDTH", 2400);
@@ -326,23 +315,24 @@ json_t *report_schema_load(request_t *req, const json_t *body, bool is_post, jso
         add_msg(errors, "_schema", "Invalid input type.");
         return errors;
     }
-    const field_t *fields = is_post ? post_fields : put_fields;
+    int schema = is_post ? POST : PUT;
     json_t *out = json_object();
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)body, key, v) {
         const field_t *f = NULL;
-        for (const field_t *x = fields; x->name && !f; x++)
-            if (!strcmp(x->name, key)) f = x;
+        for (size_t i = 0; i < N_FIELDS && !f; i++)
+            if (fields[i].in[schema] != ABSENT && !strcmp(fields[i].name, key)) f = &fields[i];
         if (!f) {
             add_msg(errors, key, "Unknown field.");
             continue;
         }
-        json_t *val = load_field(req, f, v, errors, db_error);
+        json_t *val = load_field(req, schema, f, v, errors, db_error);
         if (val) json_object_set_new(out, key, val);
     }
-    for (const field_t *f = fields; f->name; f++)
-        if (f->required && !json_object_get(body, f->name)) add_msg(errors, f->name, "Missing data for required field.");
+    for (size_t i = 0; i < N_FIELDS; i++)
+        if (fields[i].in[schema] == REQUIRED && !json_object_get(body, fields[i].name))
+            add_msg(errors, fields[i].name, "Missing data for required field.");
     /* validates_schema runs only on field-valid data */
     if (is_post && !json_object_size(errors) &&
         !strcmp(json_string_value(json_object_get(out, "type")), "Report") && json_object_get(out, "database"))

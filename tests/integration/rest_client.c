@@ -80,12 +80,20 @@ json_t *rest_call(rest_session_t *s, const char *method, const char *path, const
     return j;
 }
 
-void rest_create_user(const char *role, const char *name) {
-    char bin[1024], email[128];
+json_t *rest_expect(rest_session_t *s, const char *method, const char *path, const char *body, int want) {
+    int st;
+    json_t *j = rest_call(s, method, path, body, &st);
+    char *text = json_dumps(j, JSON_ENCODE_ANY);
+    cr_assert_eq(st, want, "%s %s: %d, expected %d: %s", method, path, st, want, text);
+    free(text);
+    return j;
+}
+
+int rest_cli(const char *const *args) {
+    char bin[1024];
     snprintf(bin, sizeof bin, "%s/liteset", harness_env("LITESET_TEST_BIN"));
-    snprintf(email, sizeof email, "%s@rest.test", name);
-    const char *argv[] = {bin, "fab", "create-user", "--role", role, "--username", name, "--firstname", name,
-                          "--lastname", "Test", "--email", email, "--password", name, NULL};
+    const char *argv[18] = {bin};
+    for (int i = 0; args[i] && i < 16; i++) argv[i + 1] = args[i];
     pid_t pid = fork();
     if (pid == 0) {
         setenv("SUPERSET_CONFIG_PATH", harness_env("LITESET_TEST_CONFIG"), 1);
@@ -99,7 +107,15 @@ void rest_create_user(const char *role, const char *name) {
     }
     int st = 0;
     waitpid(pid, &st, 0);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "create-user %s", name);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+void rest_create_user(const char *role, const char *name) {
+    char email[128];
+    snprintf(email, sizeof email, "%s@rest.test", name);
+    const char *const args[] = {"fab", "create-user", "--role", role, "--username", name, "--firstname", name,
+                                "--lastname", "Test", "--email", email, "--password", name, NULL};
+    cr_assert_eq(rest_cli(args), 0, "create-user %s", name);
 }
 
 const char *rest_sql(const char *sql) {
@@ -138,4 +154,57 @@ void rest_config(const char *extra) {
     }
     free(pids);
     usleep(600 * 1000);
+}
+
+const char *rest_target_uri(void) {
+    static char uri[512];
+    snprintf(uri, sizeof uri, "postgresql://%s@/%s?host=%s&port=%s", harness_env("LITESET_TEST_PGUSER"),
+             harness_env("LITESET_TEST_DB"), harness_env("LITESET_TEST_PGHOST"), harness_env("LITESET_TEST_PGPORT"));
+    return uri;
+}
+
+long long rest_add_target_db(rest_session_t *admin, const char *name, const char *extra_members) {
+    char sql[256], body[2048];
+    snprintf(sql, sizeof sql, "DELETE FROM dbs WHERE database_name = '%s'", name);
+    rest_sql(sql);
+    snprintf(body, sizeof body, "{\"database_name\":\"%s\",\"sqlalchemy_uri\":\"%s\"%s%s}", name, rest_target_uri(),
+             extra_members ? "," : "", extra_members ? extra_members : "");
+    json_t *j = rest_expect(admin, "POST", "/api/v1/database/", body, 201);
+    long long id = json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    return id;
+}
+
+void rest_grant(const char *role, const char *permission, const char *view_menu) {
+    char sql[1024];
+    static const char *const steps[] = {
+        "INSERT INTO ab_role (id, name) SELECT nextval('ab_role_id_seq'), '%1$s'"
+        " WHERE NOT EXISTS (SELECT 1 FROM ab_role WHERE name = '%1$s')",
+        "INSERT INTO ab_permission (id, name) SELECT nextval('ab_permission_id_seq'), '%2$s'"
+        " WHERE NOT EXISTS (SELECT 1 FROM ab_permission WHERE name = '%2$s')",
+        "INSERT INTO ab_view_menu (id, name) SELECT nextval('ab_view_menu_id_seq'), '%3$s'"
+        " WHERE NOT EXISTS (SELECT 1 FROM ab_view_menu WHERE name = '%3$s')",
+        "INSERT INTO ab_permission_view (id, permission_id, view_menu_id) SELECT nextval('ab_permission_view_id_seq'),"
+        " p.id, v.id FROM ab_permission p, ab_view_menu v WHERE p.name = '%2$s' AND v.name = '%3$s'"
+        " AND NOT EXISTS (SELECT 1 FROM ab_permission_view x WHERE x.permission_id = p.id AND x.view_menu_id = v.id)",
+        "INSERT INTO ab_permission_view_role (id, permission_view_id, role_id) SELECT"
+        " nextval('ab_permission_view_role_id_seq'), pv.id, r.id FROM ab_permission_view pv"
+        " JOIN ab_permission p ON p.id = pv.permission_id JOIN ab_view_menu v ON v.id = pv.view_menu_id, ab_role r"
+        " WHERE p.name = '%2$s' AND v.name = '%3$s' AND r.name = '%1$s' AND NOT EXISTS"
+        " (SELECT 1 FROM ab_permission_view_role x WHERE x.permission_view_id = pv.id AND x.role_id = r.id)",
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        snprintf(sql, sizeof sql, steps[i], role, permission, view_menu);
+        rest_sql(sql);
+    }
+}
+
+void rest_add_user_role(const char *user, const char *role) {
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO ab_user_role (id, user_id, role_id) SELECT nextval('ab_user_role_id_seq'), u.id, r.id"
+             " FROM ab_user u, ab_role r WHERE u.username = '%s' AND r.name = '%s' AND NOT EXISTS"
+             " (SELECT 1 FROM ab_user_role x WHERE x.user_id = u.id AND x.role_id = r.id)",
+             user, role);
+    rest_sql(sql);
 }

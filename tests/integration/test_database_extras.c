@@ -17,19 +17,9 @@ static long long setup(rest_session_t *admin) {
     rest_sql("DROP SCHEMA IF EXISTS liteset_x CASCADE");
     rest_sql("CREATE SCHEMA liteset_x");
     rest_sql("CREATE TABLE liteset_x.item (id integer PRIMARY KEY, label text)");
-    rest_sql("DELETE FROM dbs WHERE database_name = 'liteset_x_db'");
-    char uri[512], body[1024];
-    snprintf(uri, sizeof uri, "postgresql://%s@/%s?host=%s&port=%s", harness_env("LITESET_TEST_PGUSER"),
-             harness_env("LITESET_TEST_DB"), harness_env("LITESET_TEST_PGHOST"), harness_env("LITESET_TEST_PGPORT"));
-    snprintf(body, sizeof body, "{\"database_name\":\"liteset_x_db\",\"sqlalchemy_uri\":\"%s\",\"extra\":"
-                                "\"{\\\"schemas_allowed_for_file_upload\\\": [\\\"liteset_x\\\", \\\"public\\\","
-                                " \\\"liteset_x\\\"]}\"}", uri);
-    int st;
-    json_t *j = rest_call(admin, "POST", "/api/v1/database/", body, &st);
-    cr_assert_eq(st, 201, "%d %s", st, json_dumps(j, 0));
-    long long id = json_integer_value(json_object_get(j, "id"));
-    json_decref(j);
-    return id;
+    return rest_add_target_db(admin, "liteset_x_db",
+                              "\"extra\":\"{\\\"schemas_allowed_for_file_upload\\\": [\\\"liteset_x\\\", \\\"public\\\","
+                              " \\\"liteset_x\\\"]}\"");
 }
 
 static void teardown_db(void) {
@@ -46,10 +36,7 @@ static void teardown_db(void) {
 static json_t *call(rest_session_t *s, const char *method, const char *fmt, long long id, const char *body, int want) {
     char path[512];
     snprintf(path, sizeof path, fmt, id);
-    int st;
-    json_t *j = rest_call(s, method, path, body, &st);
-    cr_assert_eq(st, want, "%s %s: %d %s", method, path, st, json_dumps(j, 0));
-    return j;
+    return rest_expect(s, method, path, body, want);
 }
 
 static void expect_message(json_t *j, const char *message) {
@@ -144,24 +131,8 @@ Test(database_extras, reads) {
 
     /* a Gamma user with schema access on liteset_x sees that schema only */
     rest_create_user("Gamma", "db_x_schema");
-    rest_sql("INSERT INTO ab_role (id, name) SELECT nextval('ab_role_id_seq'), 'liteset_x_schema'"
-             " WHERE NOT EXISTS (SELECT 1 FROM ab_role WHERE name = 'liteset_x_schema')");
-    rest_sql("INSERT INTO ab_permission (id, name) SELECT nextval('ab_permission_id_seq'), 'schema_access'"
-             " WHERE NOT EXISTS (SELECT 1 FROM ab_permission WHERE name = 'schema_access')");
-    rest_sql("INSERT INTO ab_view_menu (id, name) SELECT nextval('ab_view_menu_id_seq'), '[liteset_x_db].[liteset_x]'"
-             " WHERE NOT EXISTS (SELECT 1 FROM ab_view_menu WHERE name = '[liteset_x_db].[liteset_x]')");
-    rest_sql("INSERT INTO ab_permission_view (id, permission_id, view_menu_id) SELECT"
-             " nextval('ab_permission_view_id_seq'), p.id, v.id FROM ab_permission p, ab_view_menu v WHERE p.name ="
-             " 'schema_access' AND v.name = '[liteset_x_db].[liteset_x]' AND NOT EXISTS (SELECT 1 FROM"
-             " ab_permission_view x WHERE x.permission_id = p.id AND x.view_menu_id = v.id)");
-    rest_sql("INSERT INTO ab_permission_view_role (id, permission_view_id, role_id) SELECT"
-             " nextval('ab_permission_view_role_id_seq'), pv.id, r.id FROM ab_permission_view pv JOIN ab_view_menu v"
-             " ON v.id = pv.view_menu_id, ab_role r WHERE v.name = '[liteset_x_db].[liteset_x]' AND r.name ="
-             " 'liteset_x_schema' AND NOT EXISTS (SELECT 1 FROM ab_permission_view_role x WHERE"
-             " x.permission_view_id = pv.id AND x.role_id = r.id)");
-    rest_sql("INSERT INTO ab_user_role (id, user_id, role_id) SELECT nextval('ab_user_role_id_seq'), u.id, r.id"
-             " FROM ab_user u, ab_role r WHERE u.username = 'db_x_schema' AND r.name = 'liteset_x_schema'"
-             " AND NOT EXISTS (SELECT 1 FROM ab_user_role x WHERE x.user_id = u.id AND x.role_id = r.id)");
+    rest_grant("liteset_x_schema", "schema_access", "[liteset_x_db].[liteset_x]");
+    rest_add_user_role("db_x_schema", "liteset_x_schema");
     sleep(11); /* the workers' permission cache (LITESET_SECURITY_CACHE_TTL) */
     rest_session_t reader;
     rest_open(&reader, "db_x_schema", "db_x_schema");

@@ -12,8 +12,6 @@
 #include "tests/integration/harness.h"
 #include "tests/integration/rest_client.h"
 
-static char uri[512];
-
 static long long setup(rest_session_t *admin) {
     rest_sql("DROP SCHEMA IF EXISTS liteset_t CASCADE");
     rest_sql("CREATE SCHEMA liteset_t");
@@ -24,27 +22,13 @@ static long long setup(rest_session_t *admin) {
     rest_sql("CREATE VIEW liteset_t.v AS SELECT 1 AS one");
     rest_sql("COMMENT ON TABLE liteset_t.child IS 'kids'");
     rest_sql("DELETE FROM tables WHERE schema = 'liteset_t'");
-    rest_sql("DELETE FROM dbs WHERE database_name = 'liteset_t_db'");
-    snprintf(uri, sizeof uri, "postgresql://%s@/%s?host=%s&port=%s", harness_env("LITESET_TEST_PGUSER"),
-             harness_env("LITESET_TEST_DB"), harness_env("LITESET_TEST_PGHOST"), harness_env("LITESET_TEST_PGPORT"));
-    char body[1024];
-    snprintf(body, sizeof body, "{\"database_name\":\"liteset_t_db\",\"sqlalchemy_uri\":\"%s\","
-                                "\"encrypted_extra\":\"{\\\"key\\\": \\\"secret\\\"}\"}", uri);
-    int st;
-    json_t *j = rest_call(admin, "POST", "/api/v1/database/", body, &st);
-    cr_assert_eq(st, 201, "%d %s", st, json_dumps(j, 0));
-    long long id = json_integer_value(json_object_get(j, "id"));
-    json_decref(j);
-    return id;
+    return rest_add_target_db(admin, "liteset_t_db", "\"encrypted_extra\":\"{\\\"key\\\": \\\"secret\\\"}\"");
 }
 
 static json_t *get(rest_session_t *s, const char *fmt, long long id, int want) {
     char path[512];
     snprintf(path, sizeof path, fmt, id);
-    int st;
-    json_t *j = rest_call(s, "GET", path, NULL, &st);
-    cr_assert_eq(st, want, "%s: %d %s", path, st, json_dumps(j, 0));
-    return j;
+    return rest_expect(s, "GET", path, NULL, want);
 }
 
 static bool has_string(json_t *list, const char *s) {
@@ -170,24 +154,8 @@ Test(database_target, introspection_and_connection) {
              " || n.id || ')', gen_random_uuid(), false FROM n RETURNING perm", db);
     char perm[256];
     snprintf(perm, sizeof perm, "%s", rest_sql(sql));
-    rest_sql("INSERT INTO ab_role (id, name) SELECT nextval('ab_role_id_seq'), 'liteset_t_reader'"
-             " WHERE NOT EXISTS (SELECT 1 FROM ab_role WHERE name = 'liteset_t_reader')");
-    rest_sql("INSERT INTO ab_permission (id, name) SELECT nextval('ab_permission_id_seq'), 'datasource_access'"
-             " WHERE NOT EXISTS (SELECT 1 FROM ab_permission WHERE name = 'datasource_access')");
-    snprintf(sql, sizeof sql, "INSERT INTO ab_view_menu (id, name) VALUES (nextval('ab_view_menu_id_seq'), '%s')", perm);
-    rest_sql(sql);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO ab_permission_view (id, permission_id, view_menu_id) SELECT nextval('ab_permission_view_id_seq'),"
-             " p.id, v.id FROM ab_permission p, ab_view_menu v WHERE p.name = 'datasource_access' AND v.name = '%s'", perm);
-    rest_sql(sql);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO ab_permission_view_role (id, permission_view_id, role_id) SELECT"
-             " nextval('ab_permission_view_role_id_seq'), pv.id, r.id FROM ab_permission_view pv JOIN ab_view_menu v"
-             " ON v.id = pv.view_menu_id, ab_role r WHERE v.name = '%s' AND r.name = 'liteset_t_reader'", perm);
-    rest_sql(sql);
-    rest_sql("INSERT INTO ab_user_role (id, user_id, role_id) SELECT nextval('ab_user_role_id_seq'), u.id, r.id"
-             " FROM ab_user u, ab_role r WHERE u.username = 'db_t_reader' AND r.name = 'liteset_t_reader'"
-             " AND NOT EXISTS (SELECT 1 FROM ab_user_role x WHERE x.user_id = u.id AND x.role_id = r.id)");
+    rest_grant("liteset_t_reader", "datasource_access", perm);
+    rest_add_user_role("db_t_reader", "liteset_t_reader");
     rest_session_t reader;
     rest_open(&reader, "db_t_reader", "db_t_reader");
     j = get(&reader, "/api/v1/database/%lld/schemas/", db, 200);
@@ -249,16 +217,14 @@ Test(database_target, test_connection) {
     setup(&admin);
     char body[1024];
     int st;
-    snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"%s\",\"database_name\":\"anything\"}", uri);
-    json_t *j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", body, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"%s\",\"database_name\":\"anything\"}", rest_target_uri());
+    json_t *j = rest_expect(&admin, "POST", "/api/v1/database/test_connection/", body, 200);
     cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "OK");
     json_decref(j);
 
     snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"postgresql://liteset_nobody@/%s?host=%s&port=%s\"}",
              harness_env("LITESET_TEST_DB"), harness_env("LITESET_TEST_PGHOST"), harness_env("LITESET_TEST_PGPORT"));
-    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", body, &st);
-    cr_assert_eq(st, 400, "%d %s", st, json_dumps(j, 0));
+    j = rest_expect(&admin, "POST", "/api/v1/database/test_connection/", body, 400);
     json_t *e = json_array_get(json_object_get(j, "errors"), 0);
     cr_assert_str_eq(json_string_value(json_object_get(e, "error_type")), "CONNECTION_INVALID_USERNAME_ERROR");
     cr_assert_str_eq(json_string_value(json_object_get(e, "message")), "The username \"liteset_nobody\" does not exist.");
@@ -274,27 +240,21 @@ Test(database_target, test_connection) {
     /* host names are resolved off the loop: a name that resolves connects, one that does not is classified */
     snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"postgresql://%s@localhost:%s/%s\"}", harness_env("LITESET_TEST_PGUSER"),
              harness_env("LITESET_TEST_PGPORT"), harness_env("LITESET_TEST_DB"));
-    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", body, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
-    json_decref(j);
-    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/",
-                  "{\"sqlalchemy_uri\":\"postgresql://u@liteset-no-such-host.invalid/d\"}", &st);
-    cr_assert_eq(st, 400);
+    json_decref(rest_expect(&admin, "POST", "/api/v1/database/test_connection/", body, 200));
+    j = rest_expect(&admin, "POST", "/api/v1/database/test_connection/",
+                    "{\"sqlalchemy_uri\":\"postgresql://u@liteset-no-such-host.invalid/d\"}", 400);
     e = json_array_get(json_object_get(j, "errors"), 0);
     cr_assert(strstr(json_string_value(json_object_get(e, "message")), "could not translate host name"), "%s",
               json_dumps(j, 0));
     json_decref(j);
 
-    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", "{\"sqlalchemy_uri\":\"mysql://u@h/d\"}", &st);
-    cr_assert_eq(st, 422);
-    json_decref(j);
-    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", "{\"bogus\":1}", &st);
-    cr_assert_eq(st, 400);
+    json_decref(
+        rest_expect(&admin, "POST", "/api/v1/database/test_connection/", "{\"sqlalchemy_uri\":\"mysql://u@h/d\"}", 422));
+    j = rest_expect(&admin, "POST", "/api/v1/database/test_connection/", "{\"bogus\":1}", 400);
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(j, "message"), "bogus"), 0)),
                      "Unknown field.");
     json_decref(j);
-    j = rest_call(&admin, "POST", "/api/v1/database/test_connection/", "{}", &st);
-    cr_assert_eq(st, 400);
+    j = rest_expect(&admin, "POST", "/api/v1/database/test_connection/", "{}", 400);
     cr_assert_str_eq(json_string_value(json_array_get(json_object_get(json_object_get(j, "message"), "sqlalchemy_uri"), 0)),
                      "Missing data for required field.");
     json_decref(j);
@@ -302,17 +262,12 @@ Test(database_target, test_connection) {
     rest_create_user("Gamma", "db_t_gamma2");
     rest_session_t gamma;
     rest_open(&gamma, "db_t_gamma2", "db_t_gamma2");
-    snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"%s\"}", uri);
-    j = rest_call(&gamma, "POST", "/api/v1/database/test_connection/", body, &st);
-    cr_assert_eq(st, 403);
-    json_decref(j);
+    snprintf(body, sizeof body, "{\"sqlalchemy_uri\":\"%s\"}", rest_target_uri());
+    json_decref(rest_expect(&gamma, "POST", "/api/v1/database/test_connection/", body, 403));
 }
 
 static json_t *validate(rest_session_t *s, const char *body, int want) {
-    int st;
-    json_t *j = rest_call(s, "POST", "/api/v1/database/validate_parameters/", body, &st);
-    cr_assert_eq(st, want, "%s: %d %s", body, st, json_dumps(j, 0));
-    return j;
+    return rest_expect(s, "POST", "/api/v1/database/validate_parameters/", body, want);
 }
 
 static const char *first_error_type(json_t *j, size_t i) {

@@ -44,11 +44,9 @@ Test(dataset, list_item_filter_bulk_delete) {
 
     rest_session_t admin;
     rest_open(&admin, "admin", "admin");
-    int st;
-    json_t *j = rest_call(&admin, "GET",
-                          "/api/v1/dataset/?q=(filters:!((col:table_name,opr:sw,value:liteset_ds)),"
-                          "order_column:table_name,order_direction:asc)", NULL, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    json_t *j = rest_expect(&admin, "GET",
+                            "/api/v1/dataset/?q=(filters:!((col:table_name,opr:sw,value:liteset_ds)),"
+                            "order_column:table_name,order_direction:asc)", NULL, 200);
     cr_assert_str_eq(json_string_value(json_object_get(j, "list_title")), "List Sqla Table");
     cr_assert_eq(json_integer_value(json_object_get(j, "count")), 2);
     json_t *r = json_array_get(json_object_get(j, "result"), 0);
@@ -67,8 +65,7 @@ Test(dataset, list_item_filter_bulk_delete) {
 
     char path[96];
     snprintf(path, sizeof path, "/api/v1/dataset/%lld", t1);
-    j = rest_call(&admin, "GET", path, NULL, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    j = rest_expect(&admin, "GET", path, NULL, 200);
     r = json_object_get(j, "result");
     cr_assert_eq(json_array_size(json_object_get(r, "columns")), 2, "%s", json_dumps(r, 0));
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(r, "columns"), 0), "column_name")), "ts");
@@ -79,13 +76,11 @@ Test(dataset, list_item_filter_bulk_delete) {
     cr_assert_str_eq(json_string_value(json_object_get(r, "name")), "public.liteset_ds_one");
     json_decref(j);
 
-    j = rest_call(&admin, "GET", "/api/v1/dataset/?q=(filters:!((col:sql,opr:dataset_is_null_or_empty,value:!t),"
-                                 "(col:table_name,opr:sw,value:liteset_ds)))", NULL, &st);
-    cr_assert_eq(st, 200);
+    j = rest_expect(&admin, "GET", "/api/v1/dataset/?q=(filters:!((col:sql,opr:dataset_is_null_or_empty,value:!t),"
+                                   "(col:table_name,opr:sw,value:liteset_ds)))", NULL, 200);
     cr_assert_eq(json_integer_value(json_object_get(j, "count")), 1);
     json_decref(j);
-    j = rest_call(&admin, "GET", "/api/v1/dataset/distinct/schema", NULL, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    j = rest_expect(&admin, "GET", "/api/v1/dataset/distinct/schema", NULL, 200);
     cr_assert_geq(json_integer_value(json_object_get(j, "count")), 1);
     json_decref(j);
 
@@ -93,49 +88,28 @@ Test(dataset, list_item_filter_bulk_delete) {
     rest_create_user("Gamma", "ds_gamma");
     rest_session_t gamma;
     rest_open(&gamma, "ds_gamma", "ds_gamma");
-    j = rest_call(&gamma, "GET", "/api/v1/dataset/?q=(filters:!((col:table_name,opr:sw,value:liteset_ds)))", NULL, &st);
-    cr_assert_eq(st, 200);
+    j = rest_expect(&gamma, "GET", "/api/v1/dataset/?q=(filters:!((col:table_name,opr:sw,value:liteset_ds)))", NULL, 200);
     cr_assert_eq(json_integer_value(json_object_get(j, "count")), 0);
     json_decref(j);
-    rest_sql("INSERT INTO ab_role (id, name) SELECT nextval('ab_role_id_seq'), 'liteset_ds_reader'"
-             " WHERE NOT EXISTS (SELECT 1 FROM ab_role WHERE name = 'liteset_ds_reader')");
     snprintf(sql, sizeof sql, "SELECT perm FROM tables WHERE id = %lld", t2);
     char perm[256];
     snprintf(perm, sizeof perm, "%s", rest_sql(sql));
-    rest_sql("INSERT INTO ab_permission (id, name) SELECT nextval('ab_permission_id_seq'), 'datasource_access'"
-             " WHERE NOT EXISTS (SELECT 1 FROM ab_permission WHERE name = 'datasource_access')");
-    snprintf(sql, sizeof sql, "INSERT INTO ab_view_menu (id, name) VALUES (nextval('ab_view_menu_id_seq'), '%s')", perm);
-    rest_sql(sql);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO ab_permission_view (id, permission_id, view_menu_id) SELECT nextval('ab_permission_view_id_seq'),"
-             " p.id, v.id FROM ab_permission p, ab_view_menu v WHERE p.name = 'datasource_access' AND v.name = '%s'", perm);
-    rest_sql(sql);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO ab_permission_view_role (id, permission_view_id, role_id) SELECT"
-             " nextval('ab_permission_view_role_id_seq'), pv.id, r.id FROM ab_permission_view pv"
-             " JOIN ab_view_menu v ON v.id = pv.view_menu_id, ab_role r WHERE v.name = '%s'"
-             " AND r.name = 'liteset_ds_reader'", perm);
-    rest_sql(sql);
-    rest_sql("INSERT INTO ab_user_role (id, user_id, role_id) SELECT nextval('ab_user_role_id_seq'), u.id, r.id"
-             " FROM ab_user u, ab_role r WHERE u.username = 'ds_gamma' AND r.name = 'liteset_ds_reader'"
-             " AND NOT EXISTS (SELECT 1 FROM ab_user_role x WHERE x.user_id = u.id AND x.role_id = r.id)");
+    rest_grant("liteset_ds_reader", "datasource_access", perm);
+    rest_add_user_role("ds_gamma", "liteset_ds_reader");
     rest_open(&gamma, "ds_gamma", "ds_gamma"); /* a fresh login loads the new role */
-    j = rest_call(&gamma, "GET", "/api/v1/dataset/?q=(filters:!((col:table_name,opr:sw,value:liteset_ds)))", NULL, &st);
-    cr_assert_eq(st, 200);
+    j = rest_expect(&gamma, "GET", "/api/v1/dataset/?q=(filters:!((col:table_name,opr:sw,value:liteset_ds)))", NULL, 200);
     cr_assert_eq(json_integer_value(json_object_get(j, "count")), 1, "%s", json_dumps(j, 0));
     cr_assert_eq(json_integer_value(json_array_get(json_object_get(j, "ids"), 0)), t2);
     json_decref(j);
     /* the granted user sees the database through DatabaseFilter too */
-    j = rest_call(&gamma, "GET", "/api/v1/database/?q=(filters:!((col:database_name,opr:eq,value:liteset_ds_db)))",
-                  NULL, &st);
-    cr_assert_eq(st, 200);
+    j = rest_expect(&gamma, "GET", "/api/v1/database/?q=(filters:!((col:database_name,opr:eq,value:liteset_ds_db)))",
+                    NULL, 200);
     cr_assert_eq(json_integer_value(json_object_get(j, "count")), 1, "%s", json_dumps(j, 0));
     json_decref(j);
 
     /* bulk delete takes the children and owner links along */
     snprintf(path, sizeof path, "/api/v1/dataset/?q=!(%lld,%lld)", t1, t2);
-    j = rest_call(&admin, "DELETE", path, NULL, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    j = rest_expect(&admin, "DELETE", path, NULL, 200);
     cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "Deleted 2 datasets");
     json_decref(j);
     snprintf(sql, sizeof sql, "SELECT (SELECT count(*) FROM table_columns WHERE table_id = %lld) +"

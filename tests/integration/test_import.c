@@ -141,6 +141,16 @@ static http_response_t *post_bundle(rest_session_t *s, const char *path, const c
     return r;
 }
 
+/* post_bundle answered with status want (and a body containing contains,
+ * unless NULL); the response is freed. */
+static void expect_import(rest_session_t *s, const char *path, const char *file_field, const char *data, size_t len,
+                          const char *const *fields, int want, const char *contains) {
+    http_response_t *r = post_bundle(s, path, file_field, data, len, fields);
+    cr_assert_eq(r->status, want, "POST %s: %d, expected %d: %s", path, r->status, want, r->body);
+    if (contains) cr_assert(strstr(r->body, contains), "%s", r->body);
+    http_free(r);
+}
+
 static json_t *body_json(const http_response_t *r) {
     json_t *j = json_loads(r->body, JSON_DECODE_ANY, NULL);
     cr_assert(j, "not JSON: %s", r->body);
@@ -181,18 +191,21 @@ static long long sql_count(const char *fmt, const char *arg) {
 
 /* ---- the example bundle ---- */
 
+/* The example bundle as a ZIP (*len bytes), imported by admin through
+ * /api/v1/assets/import/ once what an earlier run left is removed. */
+static char *import_examples(rest_session_t *admin, bundle_t *b, size_t *len) {
+    char *zip = examples_zip(b, len);
+    cleanup_examples(b->dashboards);
+    expect_import(admin, "/api/v1/assets/import/", "bundle", zip, *len, NULL, 200, "{\"message\":\"OK\"}");
+    return zip;
+}
+
 Test(import, example_bundle_through_the_api) {
     rest_session_t admin;
     rest_open(&admin, "admin", "admin");
     bundle_t b;
     size_t len;
-    char *zip = examples_zip(&b, &len);
-    cleanup_examples(b.dashboards);
-
-    http_response_t *r = post_bundle(&admin, "/api/v1/assets/import/", "bundle", zip, len, NULL);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    cr_assert_str_eq(r->body, "{\"message\":\"OK\"}\n");
-    http_free(r);
+    char *zip = import_examples(&admin, &b, &len);
 
     /* every dashboard, by title, with the caller as owner; slugs as in the files */
     const char *uuid;
@@ -293,9 +306,7 @@ Test(import, example_bundle_through_the_api) {
     json_decref(j);
 
     /* the same bundle again: assets imports overwrite, nothing is duplicated */
-    r = post_bundle(&admin, "/api/v1/assets/import/", "bundle", zip, len, NULL);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/assets/import/", "bundle", zip, len, NULL, 200, NULL);
     cr_assert_eq(sql_count("SELECT count(*) FROM tables t JOIN dbs d ON d.id = t.database_id WHERE d.uuid = '%s'",
                            EXAMPLES_DB_UUID), b.datasets);
     snprintf(path, sizeof path, "SELECT dashboard_title FROM dashboards WHERE id = %lld", dash_id);
@@ -316,7 +327,7 @@ Test(import, example_bundle_through_the_api) {
                                  dash_file, dashboard_yaml, NULL};
     size_t slen;
     char *small = small_zip(files, &slen);
-    r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", small, slen, NULL);
+    http_response_t *r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", small, slen, NULL);
     cr_assert_eq(r->status, 422, "%s", r->body);
     cr_assert_str_eq(r->body,
                      "{\"errors\": [{\"message\": \"Error importing dashboard: dashboards/Unicode_Test.yaml: Dashboard "
@@ -326,9 +337,7 @@ Test(import, example_bundle_through_the_api) {
                      "- Superset encountered an error while running a command.\"}]}}]}");
     http_free(r);
     const char *const overwrite[] = {"overwrite", "true", NULL};
-    r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", small, slen, overwrite);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/dashboard/import/", "formData", small, slen, overwrite, 200, NULL);
     free(small);
 
     cleanup_examples(b.dashboards);
@@ -426,10 +435,8 @@ Test(import, bad_bundles) {
 
     const char *const bad_yaml[] = {"metadata.yaml", "version: 1.0.0\n", "charts/c.yaml", "slice_name: [unclosed\n", NULL};
     zip = small_zip(bad_yaml, &len);
-    r = post_bundle(&admin, "/api/v1/chart/import/", "formData", zip, len, NULL);
-    cr_assert_eq(r->status, 422, "%s", r->body);
-    cr_assert(strstr(r->body, "\"charts/c.yaml\": \"Not a valid YAML file\""), "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/chart/import/", "formData", zip, len, NULL,
+                  422, "\"charts/c.yaml\": \"Not a valid YAML file\"");
     free(zip);
 }
 
@@ -447,27 +454,19 @@ Test(import, database_passwords_and_permissions) {
                                  "databases/imported_pw_db.yaml", db_yaml, NULL};
     size_t len;
     char *zip = small_zip(files, &len);
-    http_response_t *r = post_bundle(&admin, "/api/v1/database/import/", "formData", zip, len, NULL);
-    cr_assert_eq(r->status, 422, "%s", r->body);
-    cr_assert(strstr(r->body, "\"extra\": {\"databases/imported_pw_db.yaml\": {\"_schema\": [\"Must provide a password "
-                              "for the database\"]}"), "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/database/import/", "formData", zip, len, NULL,
+                  422, "\"extra\": {\"databases/imported_pw_db.yaml\": {\"_schema\": [\"Must provide a password "
+                       "for the database\"]}");
 
     /* Gamma has no can_write on Database */
     rest_create_user("Gamma", "import_gamma");
     rest_session_t gamma;
     rest_open(&gamma, "import_gamma", "import_gamma");
     const char *const pw[] = {"passwords", "{\"databases/imported_pw_db.yaml\": \"tiger\"}", NULL};
-    r = post_bundle(&gamma, "/api/v1/database/import/", "formData", zip, len, pw);
-    cr_assert_eq(r->status, 403, "%s", r->body);
-    http_free(r);
-    r = post_bundle(&gamma, "/api/v1/assets/import/", "bundle", zip, len, pw);
-    cr_assert_eq(r->status, 403, "%s", r->body);
-    http_free(r);
+    expect_import(&gamma, "/api/v1/database/import/", "formData", zip, len, pw, 403, NULL);
+    expect_import(&gamma, "/api/v1/assets/import/", "bundle", zip, len, pw, 403, NULL);
 
-    r = post_bundle(&admin, "/api/v1/database/import/", "formData", zip, len, pw);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/database/import/", "formData", zip, len, pw, 200, NULL);
     cr_assert_str_eq(rest_sql("SELECT sqlalchemy_uri FROM dbs WHERE database_name = 'imported_pw_db'"),
                      "postgresql://scott:XXXXXXXXXX@db.example.com:5432/sales");
     cr_assert_str_neq(rest_sql("SELECT coalesce(convert_from(password, 'UTF8'), '') FROM dbs WHERE database_name = "
@@ -480,14 +479,10 @@ Test(import, database_passwords_and_permissions) {
                               " 'imported_pw_db') || ')'"), "1", "database_access permission");
 
     /* an existing database needs no password; without overwrite it is an error */
-    r = post_bundle(&admin, "/api/v1/database/import/", "formData", zip, len, NULL);
-    cr_assert_eq(r->status, 422, "%s", r->body);
-    cr_assert(strstr(r->body, "Database already exists and `overwrite=true` was not passed"), "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/database/import/", "formData", zip, len, NULL,
+                  422, "Database already exists and `overwrite=true` was not passed");
     const char *const ow[] = {"overwrite", "true", NULL};
-    r = post_bundle(&admin, "/api/v1/database/import/", "formData", zip, len, ow);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/database/import/", "formData", zip, len, ow, 200, NULL);
     free(zip);
     rest_sql("DELETE FROM dbs WHERE uuid = 'b1d3f8a2-0c5e-4f61-9d7a-2e4c6a8b0f13'");
 }
@@ -572,17 +567,12 @@ Test(import, export_round_trip) {
     rest_open(&admin, "admin", "admin");
     bundle_t b;
     size_t len;
-    char *zip = examples_zip(&b, &len);
-    cleanup_examples(b.dashboards);
-    http_response_t *r = post_bundle(&admin, "/api/v1/assets/import/", "bundle", zip, len, NULL);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
-    free(zip);
+    free(import_examples(&admin, &b, &len));
 
     long long dash_id = atoll(rest_sql("SELECT id FROM dashboards WHERE slug = 'unicode-test'"));
     char path[256], root[128];
     snprintf(path, sizeof path, "/api/v1/dashboard/export/?q=!(%lld)&token=tok123", dash_id);
-    r = get_with(&admin, path);
+    http_response_t *r = get_with(&admin, path);
     json_t *files = export_members(r, "dashboard_export_", root, sizeof root);
     bool token_cookie = false;
     for (int i = 0; i < r->nheaders; i++)
@@ -623,19 +613,13 @@ Test(import, export_round_trip) {
     json_object_foreach(files, k, v) cr_assert(zipf_writer_add(out.zip, k, json_string_value(v), json_string_length(v)));
     size_t elen;
     char *exported = finish(&out, &elen);
-    r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", exported, elen, NULL);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/dashboard/import/", "formData", exported, elen, NULL, 200, NULL);
     snprintf(path, sizeof path, "SELECT count(*) FROM dashboards d JOIN dashboard_slices ds ON ds.dashboard_id = d.id"
                                 " WHERE d.uuid = '%s'", uuid);
     cr_assert_str_eq(rest_sql(path), "1", "dashboard and its chart link are back");
-    r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", exported, elen, NULL);
-    cr_assert_eq(r->status, 422, "exists now: %s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/dashboard/import/", "formData", exported, elen, NULL, 422, NULL);
     const char *const ow[] = {"overwrite", "true", NULL};
-    r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", exported, elen, ow);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/dashboard/import/", "formData", exported, elen, ow, 200, NULL);
     free(exported);
     json_decref(files);
 
@@ -684,9 +668,7 @@ Test(import, export_round_trip) {
         cr_assert(zipf_writer_add(all.zip, k, json_string_value(v), json_string_length(v)));
     json_decref(examples);
     char *assets = finish(&all, &elen);
-    r = post_bundle(&admin, "/api/v1/assets/import/", "bundle", assets, elen, NULL);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/assets/import/", "bundle", assets, elen, NULL, 200, NULL);
     free(assets);
     json_decref(files);
 
@@ -730,9 +712,7 @@ Test(import, resource_importers_and_exporters) {
     const char *const db_files[] = {"metadata.yaml", "version: 1.0.0\ntype: Database\n", "databases/rt_db.yaml",
                                     rt_database, "datasets/rt_db/rt_table.yaml", rt_dataset, NULL};
     char *zip = small_zip(db_files, &len);
-    http_response_t *r = post_bundle(&admin, "/api/v1/database/import/", "formData", zip, len, NULL);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/database/import/", "formData", zip, len, NULL, 200, NULL);
     free(zip);
     cr_assert_str_eq(rest_sql("SELECT count(*) FROM table_columns c JOIN tables t ON t.id = c.table_id WHERE t.uuid = '"
                               RT_DS_UUID "'"), "2");
@@ -749,9 +729,7 @@ Test(import, resource_importers_and_exporters) {
         "cache_timeout: null\nuuid: " RT_CHART_UUID "\nversion: 1.0.0\ndataset_uuid: " RT_DS_UUID "\n",
         NULL};
     zip = small_zip(chart_files, &len);
-    r = post_bundle(&admin, "/api/v1/chart/import/", "formData", zip, len, NULL);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/chart/import/", "formData", zip, len, NULL, 200, NULL);
     free(zip);
     char ds_id[32];
     snprintf(ds_id, sizeof ds_id, "%s", rest_sql("SELECT id FROM tables WHERE uuid = '" RT_DS_UUID "'"));
@@ -772,20 +750,16 @@ Test(import, resource_importers_and_exporters) {
         "\nversion: 1.0.0\ndatabase_uuid: " RT_DB_UUID "\n",
         NULL};
     zip = small_zip(query_files, &len);
-    r = post_bundle(&admin, "/api/v1/saved_query/import/", "formData", zip, len, NULL);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
-    r = post_bundle(&admin, "/api/v1/saved_query/import/", "formData", zip, len, NULL);
-    cr_assert_eq(r->status, 422, "%s", r->body);
-    cr_assert(strstr(r->body, "Saved_Queries already exists and `overwrite=true` was not passed"), "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/saved_query/import/", "formData", zip, len, NULL, 200, NULL);
+    expect_import(&admin, "/api/v1/saved_query/import/", "formData", zip, len, NULL,
+                  422, "Saved_Queries already exists and `overwrite=true` was not passed");
     free(zip);
 
     /* exports of each, with the reference's file names, importable again */
     char path[256], root[128], name[512];
     snprintf(path, sizeof path, "/api/v1/saved_query/export/?q=!(%s)",
              rest_sql("SELECT id FROM saved_query WHERE uuid = '" RT_QUERY_UUID "'"));
-    r = get_with(&admin, path);
+    http_response_t *r = get_with(&admin, path);
     json_t *files = export_members(r, "saved_query_export_", root, sizeof root);
     http_free(r);
     snprintf(name, sizeof name, "%s/queries/rt_db/public/rt_query.yaml", root);
@@ -826,13 +800,8 @@ Test(import, resource_importers_and_exporters) {
     json_object_foreach(files, k, v) cr_assert(zipf_writer_add(out.zip, k, json_string_value(v), json_string_length(v)));
     zip = finish(&out, &len);
     const char *const ow[] = {"overwrite", "true", NULL};
-    r = post_bundle(&admin, "/api/v1/chart/import/", "formData", zip, len, ow);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
-    r = post_bundle(&admin, "/api/v1/dataset/import/", "formData", zip, len, NULL);
-    cr_assert_eq(r->status, 422, "the bundle's type is Slice: %s", r->body);
-    cr_assert(strstr(r->body, "Must be equal to SqlaTable."), "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/chart/import/", "formData", zip, len, ow, 200, NULL);
+    expect_import(&admin, "/api/v1/dataset/import/", "formData", zip, len, NULL, 422, "Must be equal to SqlaTable.");
     free(zip);
     json_decref(files);
 
@@ -846,9 +815,7 @@ Test(import, resource_importers_and_exporters) {
     expect_command_error(post_bundle(&admin, "/api/v1/assets/import/", "bundle", zip, len, NULL), 500,
                          "Import failed for an unknown reason");
     const char *const sparse[] = {"sparse", "true", NULL};
-    r = post_bundle(&admin, "/api/v1/assets/import/", "bundle", zip, len, sparse);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/assets/import/", "bundle", zip, len, sparse, 200, NULL);
     cr_assert_str_eq(rest_sql("SELECT slice_name FROM slices WHERE uuid = '" RT_CHART_UUID "'"), "rt chart sparse");
 
     /* an Alpha user may import, but not overwrite what it does not own */
@@ -873,24 +840,6 @@ Test(import, resource_importers_and_exporters) {
 
 /* ---- liteset load-examples ---- */
 
-static int run_cli(const char *const *args) {
-    char bin[1024];
-    snprintf(bin, sizeof bin, "%s/liteset", harness_env("LITESET_TEST_BIN"));
-    pid_t pid = fork();
-    if (pid == 0) {
-        setenv("SUPERSET_CONFIG_PATH", harness_env("LITESET_TEST_CONFIG"), 1);
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) dup2(devnull, 1), dup2(devnull, 2);
-        const char *argv[8] = {bin};
-        for (int i = 0; args[i] && i < 6; i++) argv[i + 1] = args[i];
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static const char *examples_sql(const char *sql) {
     static char out[256];
     char conninfo[512];
@@ -912,12 +861,12 @@ Test(import, load_examples_cli, .timeout = 600) {
     free(examples_zip(&b, &len)); /* for the dashboard uuids */
     cleanup_examples(b.dashboards);
     const char *const missing[] = {"load-examples", "/nonexistent/examples", NULL};
-    cr_assert_eq(run_cli(missing), 1, "no bundle there");
+    cr_assert_eq(rest_cli(missing), 1, "no bundle there");
 
     char dir[1024];
     snprintf(dir, sizeof dir, "%s/superset-examples", harness_env("LITESET_SHARED"));
     const char *const args[] = {"load-examples", dir, NULL};
-    cr_assert_eq(run_cli(args), 0, "load-examples");
+    cr_assert_eq(rest_cli(args), 0, "load-examples");
     /* the CSV data, typed as the dataset files declare */
     cr_assert_str_eq(examples_sql("SELECT count(*) FROM public.cleaned_sales_data"),
                      "2823");
@@ -940,7 +889,7 @@ Test(import, load_examples_cli, .timeout = 600) {
                  (long long)json_object_size(b.dashboards));
     strbuf_free(&uuids);
     /* idempotent: a second run keeps the data and updates the configs */
-    cr_assert_eq(run_cli(args), 0, "load-examples again");
+    cr_assert_eq(rest_cli(args), 0, "load-examples again");
     cr_assert_str_eq(examples_sql("SELECT count(*) FROM public.cleaned_sales_data"), "2823");
     cleanup_examples(b.dashboards);
     json_decref(b.dashboards);
@@ -968,9 +917,7 @@ Test(import, dashboard_theme) {
         NULL};
     size_t len;
     char *zip = small_zip(files, &len);
-    http_response_t *r = post_bundle(&admin, "/api/v1/dashboard/import/", "formData", zip, len, NULL);
-    cr_assert_eq(r->status, 200, "%s", r->body);
-    http_free(r);
+    expect_import(&admin, "/api/v1/dashboard/import/", "formData", zip, len, NULL, 200, NULL);
     free(zip);
     cr_assert_str_eq(rest_sql("SELECT d.theme_id = t.id AND t.json_data = '{\"token\": {\"colorPrimary\": \"#0050b3\"}}'"
                               " AND NOT t.is_system FROM dashboards d, themes t WHERE d.uuid = '" TH_DASH_UUID
@@ -979,7 +926,7 @@ Test(import, dashboard_theme) {
     snprintf(path, sizeof path, "/api/v1/dashboard/export/?q=!(%s)",
              rest_sql("SELECT id FROM dashboards WHERE uuid = '" TH_DASH_UUID "'"));
     const char *const h[] = {admin.bearer, admin.cookie, admin.csrf, NULL};
-    r = http_request("GET", path, h, NULL, 0);
+    http_response_t *r = http_request("GET", path, h, NULL, 0);
     json_t *out = export_members(r, "dashboard_export_", root, sizeof root);
     http_free(r);
     snprintf(name, sizeof name, "%s/themes/Ocean.yaml", root);

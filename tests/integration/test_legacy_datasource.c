@@ -16,21 +16,6 @@
 
 TestSuite(legacy_datasource, .timeout = 180);
 
-static long long add_target_db(rest_session_t *admin, const char *name) {
-    char sql[256], body[1024];
-    snprintf(sql, sizeof sql, "DELETE FROM dbs WHERE database_name = '%s'", name);
-    rest_sql(sql);
-    snprintf(body, sizeof body, "{\"database_name\":\"%s\",\"sqlalchemy_uri\":\"postgresql://%s@/%s?host=%s&port=%s\"}",
-             name, harness_env("LITESET_TEST_PGUSER"), harness_env("LITESET_TEST_DB"), harness_env("LITESET_TEST_PGHOST"),
-             harness_env("LITESET_TEST_PGPORT"));
-    int st;
-    json_t *j = rest_call(admin, "POST", "/api/v1/database/", body, &st);
-    cr_assert_eq(st, 201, "%d %s", st, json_dumps(j, 0));
-    long long id = json_integer_value(json_object_get(j, "id"));
-    json_decref(j);
-    return id;
-}
-
 static long long add_dataset(long long db, const char *table, const char *sql_text) {
     char sql[1024];
     snprintf(sql, sizeof sql,
@@ -51,12 +36,18 @@ static void setup_target(void) {
     rest_sql("DELETE FROM tables WHERE schema = 'liteset_lds'");
 }
 
-static json_t *get(rest_session_t *s, const char *path, int *status) { return rest_call(s, "GET", path, NULL, status); }
+static json_t *get(rest_session_t *s, const char *path, int want) { return rest_expect(s, "GET", path, NULL, want); }
 
 static const char *err_of(json_t *j) { return json_string_value(json_object_get(j, "error")); }
 
-/* POST of form fields name=value (values URL-encoded here). */
-static json_t *post_form(rest_session_t *s, const char *path, const char *name, const char *value, int *status) {
+/* Asserts the answer's "error" text, then frees it. */
+static void assert_error(json_t *j, const char *error) {
+    cr_assert_str_eq(err_of(j), error);
+    json_decref(j);
+}
+
+/* POST of form fields name=value (values URL-encoded here), status want. */
+static json_t *post_form(rest_session_t *s, const char *path, const char *name, const char *value, int want) {
     size_t cap = 3 * (value ? strlen(value) : 0) + 64, n = 0;
     char *body = malloc(cap);
     body[0] = '\0';
@@ -69,7 +60,7 @@ static json_t *post_form(rest_session_t *s, const char *path, const char *name, 
     http_response_t *r = http_request("POST", path, h, body, n);
     free(body);
     cr_assert(r);
-    *status = r->status;
+    cr_assert_eq(r->status, want, "POST %s: %d, expected %d: %s", path, r->status, want, r->body);
     json_t *j = r->body_len ? json_loads(r->body, JSON_DECODE_ANY, NULL) : json_null();
     cr_assert(j, "POST %s: %s", path, r->body);
     http_free(r);
@@ -93,16 +84,14 @@ Test(legacy_datasource, get_and_external_metadata) {
     rest_open(&api, "admin", "admin");
     rest_open_browser(&admin, "admin", "admin");
     rest_open_browser(&gamma, "lds_gamma", "lds_gamma");
-    long long db = add_target_db(&api, "liteset_lds_db");
+    long long db = rest_add_target_db(&api, "liteset_lds_db", NULL);
     long long ds = add_dataset(db, "items", "NULL");
     long long virt = add_dataset(db, "lds_virtual", "'SELECT 1 AS x'");
     char path[512];
-    int st;
 
     /* get: the payload with the database parameters blanked */
     snprintf(path, sizeof path, "/datasource/get/table/%lld/", ds);
-    json_t *j = get(&admin, path, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    json_t *j = get(&admin, path, 200);
     cr_assert_eq(json_integer_value(json_object_get(j, "id")), ds);
     cr_assert_str_eq(json_string_value(json_object_get(j, "table_name")), "items");
     cr_assert_str_eq(json_string_value(json_object_get(j, "type")), "table");
@@ -121,53 +110,38 @@ Test(legacy_datasource, get_and_external_metadata) {
 
     /* the older /superset/fetch_datasource_metadata gives the same payload */
     snprintf(path, sizeof path, "/superset/fetch_datasource_metadata?datasourceKey=%lld__table", ds);
-    j = get(&admin, path, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    j = get(&admin, path, 200);
     cr_assert_str_eq(json_string_value(json_object_get(j, "table_name")), "items");
     cr_assert_eq(json_object_size(json_object_get(json_object_get(j, "database"), "parameters")), 0);
     json_decref(j);
-    j = get(&admin, "/superset/fetch_datasource_metadata?datasourceKey=nokey", &st);
-    cr_assert_eq(st, 500);
+    j = get(&admin, "/superset/fetch_datasource_metadata?datasourceKey=nokey", 500);
     json_decref(j);
-    j = get(&gamma, path, &st);
-    cr_assert_eq(st, 403, "no access to the dataset");
+    j = get(&gamma, path, 403);
     json_decref(j);
     raw = http_request("GET", path, NULL, NULL, 0);
     cr_assert_eq(raw->status, 302, "anonymous: @has_access redirects to the login page");
     http_free(raw);
 
     /* unknown ids and types, bad ids */
-    j = get(&admin, "/datasource/get/table/99999999/", &st);
-    cr_assert_eq(st, 404);
-    cr_assert_str_eq(err_of(j), "Datasource does not exist");
-    json_decref(j);
-    j = get(&admin, "/datasource/get/bogus/1/", &st);
-    cr_assert_eq(st, 500);
-    cr_assert_str_eq(err_of(j), "'bogus' is not a valid DatasourceType");
-    json_decref(j);
-    j = get(&admin, "/datasource/get/dataset/1/", &st);
-    cr_assert_eq(st, 422);
-    cr_assert_str_eq(err_of(j), "DAO datasource query source type is not supported");
-    json_decref(j);
-    j = get(&admin, "/datasource/get/table/abc/", &st);
-    cr_assert_eq(st, 422);
+    assert_error(get(&admin, "/datasource/get/table/99999999/", 404), "Datasource does not exist");
+    assert_error(get(&admin, "/datasource/get/bogus/1/", 500), "'bogus' is not a valid DatasourceType");
+    assert_error(get(&admin, "/datasource/get/dataset/1/", 422),
+                 "DAO datasource query source type is not supported");
+    j = get(&admin, "/datasource/get/table/abc/", 422);
     cr_assert(err_of(j));
     json_decref(j);
-    j = get(&admin, "/datasource/get/query/99999999/", &st);
-    cr_assert_eq(st, 404);
+    j = get(&admin, "/datasource/get/query/99999999/", 404);
     json_decref(j);
 
     /* Gamma: the Datasource view permissions, but no access to the dataset */
     snprintf(path, sizeof path, "/datasource/get/table/%lld/", ds);
-    j = get(&gamma, path, &st);
-    cr_assert_eq(st, 403, "%d %s", st, json_dumps(j, 0));
+    j = get(&gamma, path, 403);
     json_t *e = json_array_get(json_object_get(j, "errors"), 0);
     cr_assert_str_eq(json_string_value(json_object_get(e, "error_type")), "DATASOURCE_SECURITY_ACCESS_ERROR");
     cr_assert_eq(json_integer_value(json_object_get(json_object_get(e, "extra"), "datasource")), ds);
     json_decref(j);
     snprintf(path, sizeof path, "/datasource/external_metadata/table/%lld/", ds);
-    j = get(&gamma, path, &st);
-    cr_assert_eq(st, 403, "%d %s", st, json_dumps(j, 0));
+    j = get(&gamma, path, 403);
     json_decref(j);
 
     /* anonymous: @has_access_api's 401 */
@@ -177,8 +151,7 @@ Test(legacy_datasource, get_and_external_metadata) {
 
     /* external_metadata: the source table's columns */
     snprintf(path, sizeof path, "/datasource/external_metadata/table/%lld/", ds);
-    j = get(&admin, path, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    j = get(&admin, path, 200);
     cr_assert_eq(json_array_size(j), 4);
     json_t *id = json_array_get(j, 0);
     cr_assert_str_eq(json_string_value(json_object_get(id, "column_name")), "id");
@@ -202,80 +175,61 @@ Test(legacy_datasource, get_and_external_metadata) {
 
     /* a virtual dataset needs query execution: a clear 400 */
     snprintf(path, sizeof path, "/datasource/external_metadata/table/%lld/", virt);
-    j = get(&admin, path, &st);
-    cr_assert_eq(st, 400, "%d %s", st, json_dumps(j, 0));
+    j = get(&admin, path, 400);
     cr_assert(strstr(err_of(j), "virtual"));
     json_decref(j);
-    j = get(&admin, "/datasource/external_metadata/table/99999999/", &st);
-    cr_assert_eq(st, 404);
+    j = get(&admin, "/datasource/external_metadata/table/99999999/", 404);
     json_decref(j);
 
     /* by name: a dataset's table, a table without dataset, errors */
     j = get(&admin,
             "/datasource/external_metadata_by_name/?q=(datasource_type:table,database_name:liteset_lds_db,"
-            "schema_name:liteset_lds,table_name:items,normalize_columns:!f,always_filter_main_dttm:!f)",
-            &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+            "schema_name:liteset_lds,table_name:items,normalize_columns:!f,always_filter_main_dttm:!f)", 200);
     cr_assert_eq(json_array_size(j), 4);
     json_decref(j);
     j = get(&admin,
             "/datasource/external_metadata_by_name/?q=(datasource_type:table,database_name:liteset_lds_db,"
-            "schema_name:liteset_lds,table_name:loose,normalize_columns:!f,always_filter_main_dttm:!f)",
-            &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+            "schema_name:liteset_lds,table_name:loose,normalize_columns:!f,always_filter_main_dttm:!f)", 200);
     cr_assert_eq(json_array_size(j), 1);
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(j, 0), "type")), "BOOLEAN");
     cr_assert_eq(json_integer_value(json_object_get(json_array_get(j, 0), "type_generic")), 3);
     cr_assert_str_eq(json_string_value(json_object_get(json_array_get(j, 0), "default")), "false");
     json_decref(j);
-    j = get(&admin,
-            "/datasource/external_metadata_by_name/?q=(datasource_type:table,database_name:liteset_lds_db,"
-            "schema_name:liteset_lds,table_name:nothing,normalize_columns:!f,always_filter_main_dttm:!f)",
-            &st);
-    cr_assert_eq(st, 404);
-    cr_assert_str_eq(err_of(j), "Dataset does not exist");
-    json_decref(j);
-    j = get(&admin,
-            "/datasource/external_metadata_by_name/?q=(datasource_type:table,database_name:no_such_db,"
-            "schema_name:liteset_lds,table_name:items,normalize_columns:!f,always_filter_main_dttm:!f)",
-            &st);
-    cr_assert_eq(st, 404);
-    json_decref(j);
-    j = get(&admin, "/datasource/external_metadata_by_name/?q=(datasource_type:table,database_name:liteset_lds_db)",
-            &st);
-    cr_assert_eq(st, 400);
-    cr_assert_str_eq(err_of(j), "{'table_name': ['Missing data for required field.']}");
-    json_decref(j);
-    j = get(&admin,
-            "/datasource/external_metadata_by_name/?q=(datasource_type:table,database_name:liteset_lds_db,"
-            "table_name:items)",
-            &st);
-    cr_assert_eq(st, 500);
-    cr_assert_str_eq(err_of(j), "'normalize_columns'");
-    json_decref(j);
-    j = get(&gamma,
-            "/datasource/external_metadata_by_name/?q=(datasource_type:table,database_name:liteset_lds_db,"
-            "schema_name:liteset_lds,table_name:loose,normalize_columns:!f,always_filter_main_dttm:!f)",
-            &st);
-    cr_assert_eq(st, 403, "%d %s", st, json_dumps(j, 0));
-    json_decref(j);
+    static const struct {
+        bool as_gamma;
+        const char *q;
+        int status;
+        const char *error; /* NULL: not checked */
+    } by_name[] = {
+        {false, "(datasource_type:table,database_name:liteset_lds_db,schema_name:liteset_lds,table_name:nothing,"
+                "normalize_columns:!f,always_filter_main_dttm:!f)", 404, "Dataset does not exist"},
+        {false, "(datasource_type:table,database_name:no_such_db,schema_name:liteset_lds,table_name:items,"
+                "normalize_columns:!f,always_filter_main_dttm:!f)", 404, NULL},
+        {false, "(datasource_type:table,database_name:liteset_lds_db)", 400,
+         "{'table_name': ['Missing data for required field.']}"},
+        {false, "(datasource_type:table,database_name:liteset_lds_db,table_name:items)", 500, "'normalize_columns'"},
+        {true, "(datasource_type:table,database_name:liteset_lds_db,schema_name:liteset_lds,table_name:loose,"
+               "normalize_columns:!f,always_filter_main_dttm:!f)", 403, NULL},
+    };
+    for (size_t i = 0; i < sizeof by_name / sizeof by_name[0]; i++) {
+        snprintf(path, sizeof path, "/datasource/external_metadata_by_name/?q=%s", by_name[i].q);
+        j = get(by_name[i].as_gamma ? &gamma : &admin, path, by_name[i].status);
+        if (by_name[i].error) cr_assert_str_eq(err_of(j), by_name[i].error, "%s", path);
+        json_decref(j);
+    }
 
     /* samples: validation, then the clear refusal */
-    j = post_form(&admin, "/datasource/samples", NULL, NULL, &st);
-    cr_assert_eq(st, 400);
+    j = post_form(&admin, "/datasource/samples", NULL, NULL, 400);
     cr_assert_eq(json_object_size(j), 0);
     json_decref(j);
     snprintf(path, sizeof path, "/datasource/samples?datasource_type=table&datasource_id=%lld", ds);
-    j = post_form(&admin, path, NULL, NULL, &st);
-    cr_assert_eq(st, 422, "%d %s", st, json_dumps(j, 0));
+    j = post_form(&admin, path, NULL, NULL, 422);
     cr_assert(strstr(err_of(j), "sample queries"));
     json_decref(j);
-    j = post_form(&admin, "/datasource/samples?datasource_type=table&datasource_id=99999999", NULL, NULL, &st);
-    cr_assert_eq(st, 404);
+    j = post_form(&admin, "/datasource/samples?datasource_type=table&datasource_id=99999999", NULL, NULL, 404);
     json_decref(j);
     snprintf(path, sizeof path, "/datasource/samples?datasource_type=table&datasource_id=%lld", ds);
-    j = post_form(&gamma, path, NULL, NULL, &st);
-    cr_assert_eq(st, 403);
+    j = post_form(&gamma, path, NULL, NULL, 403);
     json_decref(j);
 }
 
@@ -288,7 +242,7 @@ Test(legacy_datasource, save) {
     rest_open_browser(&admin, "admin", "admin");
     rest_open_browser(&alpha, "lds_alpha", "lds_alpha");
     rest_open_browser(&gamma, "lds_gamma2", "lds_gamma2");
-    long long db = add_target_db(&api, "liteset_lds_db2");
+    long long db = rest_add_target_db(&api, "liteset_lds_db2", NULL);
     long long ds = add_dataset(db, "items", "NULL");
     char sql[1024], data[4096];
     snprintf(sql, sizeof sql,
@@ -303,7 +257,6 @@ Test(legacy_datasource, save) {
              " (%lld, 'count', 'COUNT(*)', gen_random_uuid(), localtimestamp, localtimestamp)",
              ds);
     rest_sql(sql);
-    int st;
 
     /* admin: columns and metrics matched by name */
     snprintf(data, sizeof data,
@@ -314,8 +267,7 @@ Test(legacy_datasource, save) {
              "\"metrics\":[{\"metric_name\":\"count\",\"expression\":\"COUNT(*)\"},"
              "{\"metric_name\":\"sum_price\",\"expression\":\"SUM(price)\"}]}",
              ds, db, col_id + 1);
-    json_t *j = post_form(&admin, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    json_t *j = post_form(&admin, "/datasource/save/", "data", data, 200);
     cr_assert_str_eq(json_string_value(json_object_get(j, "description")), "edited");
     cr_assert_eq(json_object_size(json_object_get(json_object_get(j, "database"), "parameters")), 0);
     json_t *cols = json_object_get(j, "columns");
@@ -333,10 +285,7 @@ Test(legacy_datasource, save) {
              "{\"id\":%lld,\"type\":\"table\",\"database\":{\"id\":%lld},\"table_name\":\"items\",\"owners\":[],"
              "\"columns\":[{\"column_name\":\"label\"},{\"column_name\":\"x\"},{\"column_name\":\"label\"}]}",
              ds, db);
-    j = post_form(&admin, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 409);
-    cr_assert_str_eq(err_of(j), "Duplicate column name(s): label");
-    json_decref(j);
+    assert_error(post_form(&admin, "/datasource/save/", "data", data, 409), "Duplicate column name(s): label");
 
     /* a write the database refuses: 422 with its message, nothing changed */
     snprintf(data, sizeof data,
@@ -344,8 +293,7 @@ Test(legacy_datasource, save) {
              "\"schema\":\"liteset_lds\",\"owners\":[],\"columns\":[{\"column_name\":\"label\"}],"
              "\"metrics\":[{\"metric_name\":\"m\",\"expression\":\"1\"},{\"metric_name\":\"m\",\"expression\":\"2\"}]}",
              ds, db);
-    j = post_form(&admin, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 422, "%d %s", st, json_dumps(j, 0));
+    j = post_form(&admin, "/datasource/save/", "data", data, 422);
     cr_assert(strstr(err_of(j), "duplicate key value") == err_of(j), "%s", err_of(j));
     json_decref(j);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM table_columns WHERE table_id = %lld", ds);
@@ -356,25 +304,14 @@ Test(legacy_datasource, save) {
              "{\"id\":%lld,\"type\":\"table\",\"database\":{\"id\":%lld},\"table_name\":\"items\","
              "\"owners\":[99999999],\"columns\":[]}",
              ds, db);
-    j = post_form(&admin, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 500);
-    cr_assert_str_eq(err_of(j), "{'owners': ['Owners are invalid']}");
-    json_decref(j);
+    assert_error(post_form(&admin, "/datasource/save/", "data", data, 500),
+                 "{'owners': ['Owners are invalid']}");
     snprintf(data, sizeof data,
              "{\"id\":99999999,\"type\":\"table\",\"database\":{\"id\":%lld},\"owners\":[],\"columns\":[]}", db);
-    j = post_form(&admin, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 404);
-    cr_assert_str_eq(err_of(j), "Datasource does not exist");
-    json_decref(j);
-    j = post_form(&admin, "/datasource/save/", NULL, NULL, &st);
-    cr_assert_eq(st, 500);
-    cr_assert_str_eq(err_of(j), "Request missing data field.");
-    json_decref(j);
+    assert_error(post_form(&admin, "/datasource/save/", "data", data, 404), "Datasource does not exist");
+    assert_error(post_form(&admin, "/datasource/save/", NULL, NULL, 500), "Request missing data field.");
     snprintf(data, sizeof data, "{\"id\":%lld,\"type\":\"table\",\"owners\":[],\"columns\":[]}", ds);
-    j = post_form(&admin, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 500);
-    cr_assert_str_eq(err_of(j), "'database'");
-    json_decref(j);
+    assert_error(post_form(&admin, "/datasource/save/", "data", data, 500), "'database'");
 
     /* Alpha may save, but only datasets it owns */
     snprintf(data, sizeof data,
@@ -382,39 +319,26 @@ Test(legacy_datasource, save) {
              "\"schema\":\"liteset_lds\",\"owners\":[],\"columns\":[{\"column_name\":\"label\"}],"
              "\"metrics\":[{\"metric_name\":\"count\",\"expression\":\"COUNT(*)\"}]}",
              ds, db);
-    j = post_form(&alpha, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 403, "%d %s", st, json_dumps(j, 0));
-    cr_assert_str_eq(err_of(j), "Changing this dataset is forbidden");
-    json_decref(j);
+    assert_error(post_form(&alpha, "/datasource/save/", "data", data, 403),
+                 "Changing this dataset is forbidden");
     snprintf(sql, sizeof sql,
              "INSERT INTO sqlatable_user (user_id, table_id) SELECT id, %lld FROM ab_user WHERE username = 'lds_alpha'",
              ds);
     rest_sql(sql);
-    j = post_form(&alpha, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    j = post_form(&alpha, "/datasource/save/", "data", data, 200);
     cr_assert_eq(json_array_size(json_object_get(j, "owners")), 1, "the saver stays an owner");
     cr_assert_eq(json_array_size(json_object_get(j, "columns")), 1);
     json_decref(j);
 
     /* Gamma has no can_save on Datasource */
-    j = post_form(&gamma, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 403);
+    j = post_form(&gamma, "/datasource/save/", "data", data, 403);
     cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "Access is Denied");
     json_decref(j);
 
     /* an owner with can_save but no database access keeps the database and SQL */
     rest_create_user("Gamma", "lds_saver");
-    rest_sql("INSERT INTO ab_role (id, name) SELECT nextval('ab_role_id_seq'), 'lds_saver_role'"
-             " WHERE NOT EXISTS (SELECT 1 FROM ab_role WHERE name = 'lds_saver_role')");
-    rest_sql("INSERT INTO ab_permission_view_role (id, permission_view_id, role_id)"
-             " SELECT nextval('ab_permission_view_role_id_seq'), pv.id, r.id FROM ab_permission_view pv"
-             " JOIN ab_permission p ON p.id = pv.permission_id JOIN ab_view_menu v ON v.id = pv.view_menu_id,"
-             " ab_role r WHERE p.name = 'can_save' AND v.name = 'Datasource' AND r.name = 'lds_saver_role'"
-             " AND NOT EXISTS (SELECT 1 FROM ab_permission_view_role x WHERE x.permission_view_id = pv.id"
-             " AND x.role_id = r.id)");
-    rest_sql("INSERT INTO ab_user_role (id, user_id, role_id) SELECT nextval('ab_user_role_id_seq'), u.id, r.id"
-             " FROM ab_user u, ab_role r WHERE u.username = 'lds_saver' AND r.name = 'lds_saver_role'"
-             " AND NOT EXISTS (SELECT 1 FROM ab_user_role x WHERE x.user_id = u.id AND x.role_id = r.id)");
+    rest_grant("lds_saver_role", "can_save", "Datasource");
+    rest_add_user_role("lds_saver", "lds_saver_role");
     snprintf(sql, sizeof sql,
              "INSERT INTO sqlatable_user (user_id, table_id) SELECT id, %lld FROM ab_user WHERE username = 'lds_saver'",
              ds);
@@ -426,15 +350,13 @@ Test(legacy_datasource, save) {
              "{\"id\":%lld,\"type\":\"table\",\"database\":{\"id\":%lld},\"table_name\":\"items\","
              "\"schema\":\"liteset_lds\",\"sql\":\"SELECT 1\",\"owners\":[],\"columns\":[]}",
              ds, db);
-    j = post_form(&saver, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 403, "%d %s", st, json_dumps(j, 0));
+    j = post_form(&saver, "/datasource/save/", "data", data, 403);
     json_decref(j);
     snprintf(data, sizeof data,
              "{\"id\":%lld,\"type\":\"table\",\"database\":{\"id\":%lld},\"table_name\":\"items\","
              "\"schema\":\"liteset_lds\",\"description\":\"by saver\",\"owners\":[],\"columns\":[]}",
              ds, db);
-    j = post_form(&saver, "/datasource/save/", "data", data, &st);
-    cr_assert_eq(st, 200, "%d %s", st, json_dumps(j, 0));
+    j = post_form(&saver, "/datasource/save/", "data", data, 200);
     cr_assert_str_eq(json_string_value(json_object_get(j, "description")), "by saver");
     json_decref(j);
 }

@@ -129,6 +129,18 @@ static http_response_t *call(const char *method, const char *path, char **cookie
 
 static http_response_t *get(const char *path, char **cookie) { return call("GET", path, cookie, NULL, NULL); }
 
+/* call() answered with status want. */
+static http_response_t *call_expect(const char *method, const char *path, char **cookie, const char *const *more,
+                                    const char *body, int want) {
+    http_response_t *r = call(method, path, cookie, more, body);
+    cr_assert_eq(r->status, want, "%s %s: %d, expected %d: %.200s", method, path, r->status, want, r->body);
+    return r;
+}
+
+static http_response_t *get_expect(const char *path, char **cookie, int want) {
+    return call_expect("GET", path, cookie, NULL, NULL, want);
+}
+
 /* Reverses the shell's attribute escaping and parses the JSON. */
 static json_t *parse_bootstrap(const char *html) {
     const char *start = strstr(html, "data-bootstrap=\"");
@@ -211,8 +223,7 @@ static size_t count(const char *hay, const char *needle) {
 /* Form login with the CSRF token the login page carries. */
 static char *login(const char *user, const char *password) {
     char *cookie = NULL;
-    http_response_t *r = get("/login/", &cookie);
-    cr_assert_eq(r->status, 200);
+    http_response_t *r = get_expect("/login/", &cookie, 200);
     const char *v = strstr(r->body, "id=\"csrf_token\" value=\"");
     cr_assert_not_null(v, "login page without a CSRF token");
     v += strlen("id=\"csrf_token\" value=\"");
@@ -221,8 +232,7 @@ static char *login(const char *user, const char *password) {
     char body[1024];
     snprintf(body, sizeof body, "username=%s&password=%s&csrf_token=%s", user, password, token);
     const char *const ct[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-    r = call("POST", "/login/", &cookie, ct, body);
-    cr_assert_eq(r->status, 302, "login failed: %d", r->status);
+    r = call_expect("POST", "/login/", &cookie, ct, body, 302);
     cr_assert_str_eq(location(r), "/");
     http_free(r);
     free(token);
@@ -327,13 +337,11 @@ Test(pages, anonymous_routes) {
 
 Test(pages, access_denied_flash_is_shown_then_consumed) {
     char *cookie = NULL;
-    http_response_t *r = get("/chart/list/", &cookie);
-    cr_assert_eq(r->status, 302);
+    http_response_t *r = get_expect("/chart/list/", &cookie, 302);
     cr_assert_not_null(cookie, "the flash lives in the session cookie");
     http_free(r);
     /* /login/ shows it (shell or help page: the flash is consumed either way) */
-    r = get("/login/", &cookie);
-    cr_assert_eq(r->status, 200);
+    r = get_expect("/login/", &cookie, 200);
     cr_assert_str_eq(http_header(r, "Cache-Control"), "no-store, no-cache, must-revalidate, max-age=0");
     cr_assert_str_eq(http_header(r, "Pragma"), "no-cache");
     cr_assert_str_eq(http_header(r, "Expires"), "0");
@@ -352,8 +360,7 @@ Test(pages, access_denied_flash_is_shown_then_consumed) {
 }
 
 Test(pages, menu_api_needs_login) {
-    http_response_t *r = http_get("/api/v1/menu/");
-    cr_assert_eq(r->status, 401);
+    http_response_t *r = get_expect("/api/v1/menu/", NULL, 401);
     http_free(r);
 }
 
@@ -364,8 +371,7 @@ Test(pages, menu_api_needs_login) {
 TestSuite(pages_frontend, .init = setup_frontend, .fini = restore, .timeout = 120);
 
 Test(pages_frontend, login_page_shell_matches_reference) {
-    http_response_t *r = http_get("/login/");
-    cr_assert_eq(r->status, 200);
+    http_response_t *r = get_expect("/login/", NULL, 200);
     cr_assert_str_eq(http_header(r, "Content-Type"), "text/html; charset=utf-8");
     cr_assert_str_eq(http_header(r, "Cache-Control"), "no-store, no-cache, must-revalidate, max-age=0");
     const char *html = r->body;
@@ -421,13 +427,11 @@ Test(pages_frontend, login_page_shell_matches_reference) {
 
 Test(pages_frontend, admin_welcome_matches_reference) {
     char *cookie = login("admin", "admin");
-    http_response_t *r = get("/login/", &cookie);
-    cr_assert_eq(r->status, 302, "logged in: /login/ goes home");
+    http_response_t *r = get_expect("/login/", &cookie, 302);
     cr_assert_str_eq(location(r), "/");
     cr_assert_str_eq(http_header(r, "Cache-Control"), "no-store, no-cache, must-revalidate, max-age=0");
     http_free(r);
-    r = get("/superset/welcome/", &cookie);
-    cr_assert_eq(r->status, 200);
+    r = get_expect("/superset/welcome/", &cookie, 200);
     cr_assert_null(http_header(r, "Cache-Control"));
     json_t *ours = parse_bootstrap(r->body);
     json_t *ref = golden_bootstrap("26-welcome-session.txt");
@@ -458,8 +462,7 @@ Test(pages_frontend, admin_welcome_matches_reference) {
 
     /* the menu API serves the same items */
     http_free(r);
-    r = get("/api/v1/menu/", &cookie);
-    cr_assert_eq(r->status, 200);
+    r = get_expect("/api/v1/menu/", &cookie, 200);
     json_t *api = json_loads(r->body, 0, NULL);
     cr_assert(json_equal(json_object_get(api, "result"), json_object_get(rm, "menu")));
     cr_assert(!strncmp(r->body, "{\"result\":[{\"childs\":[\"-\",", 26), "jsonify: sorted, compact: %.40s", r->body);
@@ -516,8 +519,7 @@ Test(pages_frontend, admin_page_routes) {
     char body[1024];
     snprintf(body, sizeof body, "csrf_token=%s&form_data=%%7B%%22sql%%22%%3A%%22SELECT+1%%22%%7D", token);
     const char *const ct[] = {"Content-Type: application/x-www-form-urlencoded", NULL};
-    r = call("POST", "/sqllab/", &cookie, ct, body);
-    cr_assert_eq(r->status, 200);
+    r = call_expect("POST", "/sqllab/", &cookie, ct, body, 200);
     json_t *b = parse_bootstrap(r->body);
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(b, "requested_query"), "sql")), "SELECT 1");
     json_decref(b);
@@ -536,8 +538,7 @@ Test(pages_frontend, dashboards_charts_and_hostile_values) {
     char *cookie = login("admin", "admin");
     char path[256];
     snprintf(path, sizeof path, "/superset/dashboard/%s/?standalone=1", title_id);
-    http_response_t *r = get(path, &cookie);
-    cr_assert_eq(r->status, 200);
+    http_response_t *r = get_expect(path, &cookie, 200);
     cr_assert(strstr(r->body, "<title>&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;q&#34; &#39;s"
                               "</title>"),
               "title not escaped");
@@ -545,8 +546,7 @@ Test(pages_frontend, dashboards_charts_and_hostile_values) {
     cr_assert_eq(count(r->body, "<script"), 5);
     http_free(r);
     snprintf(path, sizeof path, "/superset/dashboard/%s/", slug);
-    r = get(path, &cookie);
-    cr_assert_eq(r->status, 200, "by slug");
+    r = get_expect(path, &cookie, 200);
     cr_assert(strstr(r->body, "<body>"));
     http_free(r);
 
@@ -572,8 +572,7 @@ Test(pages_frontend, dashboards_charts_and_hostile_values) {
                             " VALUES ('spa chart', 'table', 'table', gen_random_uuid()) RETURNING id",
                             0, NULL);
     snprintf(path, sizeof path, "/superset/slice/%s/?standalone=true", chart);
-    r = get(path, &cookie);
-    cr_assert_eq(r->status, 302);
+    r = get_expect(path, &cookie, 302);
     char expect[256];
     snprintf(expect, sizeof expect, "/explore/?form_data=%%257B%%2522slice_id%%2522%%253A%%2520%s%%257D&standalone=true",
              chart);
@@ -581,8 +580,7 @@ Test(pages_frontend, dashboards_charts_and_hostile_values) {
     http_free(r);
 
     /* /dashboard/new/ creates a blank dashboard owned by the user */
-    r = get("/dashboard/new/", &cookie);
-    cr_assert_eq(r->status, 302);
+    r = get_expect("/dashboard/new/", &cookie, 302);
     const char *loc = location(r);
     cr_assert(!strncmp(loc, "/superset/dashboard/", 20) && strstr(loc, "/?edit=true"), "%s", loc);
     char *new_id = strndup(loc + 20, strcspn(loc + 20, "/"));
@@ -613,13 +611,11 @@ Test(pages_frontend, feature_flagged_pages_and_embedded) {
         cr_expect_eq(r->status, 200, "%s: %d", now_shells[i], r->status);
         http_free(r);
     }
-    http_response_t *r = get("/api/v1/menu/", &cookie);
-    cr_assert_eq(r->status, 200);
+    http_response_t *r = get_expect("/api/v1/menu/", &cookie, 200);
     cr_assert(strstr(r->body, "\"name\":\"Tags\"") && strstr(r->body, "\"name\":\"Alerts & Report\""), "%s", r->body);
     http_free(r);
     /* the embedded page: entry `embedded`, {common, embedded}, no user */
-    r = http_get("/dashboard/my-slug/embedded");
-    cr_assert_eq(r->status, 200);
+    r = get_expect("/dashboard/my-slug/embedded", NULL, 200);
     cr_assert(strstr(r->body, "/static/assets/embedded.77.entry.js"));
     cr_assert_null(strstr(r->body, "spa.55.entry.js"));
     json_t *b = parse_bootstrap(r->body);
@@ -672,21 +668,17 @@ Test(pages_frontend, feature_flagged_pages_and_embedded) {
 Test(pages_frontend, locale_switch_and_language_packs) {
     char *cookie = login("admin", "admin");
     const char *const ref_ok[] = {"Referer: http://127.0.0.1/chart/list/", NULL};
-    http_response_t *r = call("GET", "/lang/en", &cookie, ref_ok, NULL);
-    cr_assert_eq(r->status, 302);
+    http_response_t *r = call_expect("GET", "/lang/en", &cookie, ref_ok, NULL, 302);
     cr_assert_str_eq(location(r), "http://127.0.0.1/chart/list/");
     http_free(r);
     const char *const ref_evil[] = {"Referer: https://evil.example/x", NULL};
-    r = call("GET", "/lang/en", &cookie, ref_evil, NULL);
-    cr_assert_eq(r->status, 302);
+    r = call_expect("GET", "/lang/en", &cookie, ref_evil, NULL, 302);
     cr_assert_str_eq(location(r), "/");
     http_free(r);
-    r = get("/lang/fr", &cookie);
-    cr_assert_eq(r->status, 404, "fr is not in LANGUAGES");
+    r = get_expect("/lang/fr", &cookie, 404);
     http_free(r);
 
-    r = get("/superset/language_pack/fr/", &cookie);
-    cr_assert_eq(r->status, 200);
+    r = get_expect("/superset/language_pack/fr/", &cookie, 200);
     cr_assert_str_eq(http_header(r, "Content-Type"), "application/json");
     cr_assert_str_eq(r->body, FR_PACK);
     cr_assert(!strncmp(http_header(r, "Cache-Control"), "public, max-age=", 16));
@@ -699,20 +691,17 @@ Test(pages_frontend, locale_switch_and_language_packs) {
     cr_assert_eq(r304->status, 304);
     http_free(r304);
     http_free(r);
-    r = get("/superset/language_pack/en/", &cookie);
-    cr_assert_eq(r->status, 200);
+    r = get_expect("/superset/language_pack/en/", &cookie, 200);
     json_t *en = json_loads(r->body, 0, NULL);
     cr_assert_str_eq(json_string_value(json_object_get(
                          json_object_get(json_object_get(json_object_get(en, "locale_data"), "superset"), ""), "lang")),
                      "en");
     json_decref(en);
     http_free(r);
-    r = get("/superset/language_pack/de/", &cookie);
-    cr_assert_eq(r->status, 404);
+    r = get_expect("/superset/language_pack/de/", &cookie, 404);
     cr_assert_str_eq(r->body, "{\"error\": \"Language pack doesn't exist on the server\"}");
     http_free(r);
-    r = get("/superset/language_pack/de_de/", &cookie);
-    cr_assert_eq(r->status, 400);
+    r = get_expect("/superset/language_pack/de_de/", &cookie, 400);
     cr_assert(strstr(r->body, "Invalid language code"));
     http_free(r);
     free(cookie);
@@ -729,8 +718,7 @@ Test(pages_frontend, event_log_rows) {
              " {\"event_name\": \"%s\", \"slice_id\": \"17\"}]\r\n--XyZ--\r\n",
              marker, marker);
     const char *const ct[] = {"Content-Type: multipart/form-data; boundary=XyZ", "Referer: http://127.0.0.1/x/", NULL};
-    http_response_t *r = call("POST", "/superset/log/?explode=events&dashboard_id=5", &cookie, ct, body);
-    cr_assert_eq(r->status, 200, "no CSRF token needed: %d %s", r->status, r->body);
+    http_response_t *r = call_expect("POST", "/superset/log/?explode=events&dashboard_id=5", &cookie, ct, body, 200);
     cr_assert_eq(r->body_len, 0);
     http_free(r);
     char like[128];
@@ -799,8 +787,7 @@ Test(pages_frontend, welcome_dashboard_and_system_theme) {
 TestSuite(pages_nobundle, .init = setup_nobundle, .fini = restore, .timeout = 60);
 
 Test(pages_nobundle, help_page_everywhere) {
-    http_response_t *r = http_get("/login/");
-    cr_assert_eq(r->status, 200);
+    http_response_t *r = get_expect("/login/", NULL, 200);
     cr_assert_str_eq(http_header(r, "Content-Type"), "text/html; charset=utf-8");
     cr_assert_not_null(http_header(r, "Content-Security-Policy"));
     cr_assert(strstr(r->body, "id=\"liteset-no-frontend\""));
@@ -809,12 +796,10 @@ Test(pages_nobundle, help_page_everywhere) {
     cr_assert_null(strstr(r->body, "data-bootstrap"));
     http_free(r);
     /* a logged-in page too; permission checks still come first */
-    r = http_get("/chart/list/");
-    cr_assert_eq(r->status, 302);
+    r = get_expect("/chart/list/", NULL, 302);
     http_free(r);
     char *cookie = NULL;
-    r = get("/register/", &cookie);
-    cr_assert_eq(r->status, 200);
+    r = get_expect("/register/", &cookie, 200);
     cr_assert(strstr(r->body, "id=\"liteset-no-frontend\""));
     http_free(r);
     free(cookie);
@@ -825,24 +810,10 @@ Test(pages_nobundle, help_page_everywhere) {
  * Gamma, so the reference serves them the shell (the SPA itself hides them);
  * the menu holds no Security entry. */
 Test(pages_frontend, gamma_pages_and_menu) {
-    char bin[1024];
-    snprintf(bin, sizeof bin, "%s/liteset", harness_env("LITESET_TEST_BIN"));
-    pid_t pid = fork();
-    if (pid == 0) {
-        setenv("SUPERSET_CONFIG_PATH", harness_env("LITESET_TEST_CONFIG"), 1);
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) dup2(devnull, 1), dup2(devnull, 2);
-        execl(bin, bin, "fab", "create-user", "--role", "Gamma", "--username", "pages_gamma", "--firstname", "Pg",
-              "--lastname", "Gamma", "--email", "pages_gamma@x.test", "--password", "pages_gamma", (char *)NULL);
-        _exit(127);
-    }
-    int st = 0;
-    waitpid(pid, &st, 0);
-    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "create-user failed");
+    rest_create_user("Gamma", "pages_gamma");
 
     char *cookie = login("pages_gamma", "pages_gamma");
-    http_response_t *r = get("/superset/welcome/", &cookie);
-    cr_assert_eq(r->status, 200);
+    http_response_t *r = get_expect("/superset/welcome/", &cookie, 200);
     json_t *b = parse_bootstrap(r->body);
     json_t *roles = json_object_get(json_object_get(b, "user"), "roles");
     cr_assert_eq(json_object_size(roles), 1);
@@ -891,16 +862,15 @@ Test(pages_frontend, dashboard_permalink_page) {
     char path[256];
     snprintf(path, sizeof path, "/api/v1/dashboard/%s/permalink", dash);
     const char *const h[] = {"Content-Type: application/json", csrf, NULL};
-    r = call("POST", path, &cookie, h, "{\"urlParams\":[[\"native_filters\",\"x y\"]],\"anchor\":\"TAB-1\"}");
-    cr_assert_eq(r->status, 201, "%s", r->body);
+    r = call_expect("POST", path, &cookie, h, "{\"urlParams\":[[\"native_filters\",\"x y\"]],\"anchor\":\"TAB-1\"}",
+                    201);
     json_t *j = json_loads(r->body, 0, NULL);
     char *key = strdup(json_string_value(json_object_get(j, "key")));
     json_decref(j);
     http_free(r);
 
     snprintf(path, sizeof path, "/superset/dashboard/p/%s/?standalone=1", key);
-    r = get(path, &cookie);
-    cr_assert_eq(r->status, 302, "%d %s", r->status, r->body);
+    r = get_expect(path, &cookie, 302);
     /* the state stores the dashboard's uuid, and the redirect names it */
     const char *const id_param[] = {dash};
     char *uuid = sql_value("SELECT uuid::text FROM dashboards WHERE id = $1::int", 1, id_param);
@@ -911,8 +881,7 @@ Test(pages_frontend, dashboard_permalink_page) {
     cr_assert_str_eq(location(r), expected);
     http_free(r);
 
-    r = get("/superset/dashboard/p/not-a-key/", &cookie);
-    cr_assert_eq(r->status, 302);
+    r = get_expect("/superset/dashboard/p/not-a-key/", &cookie, 302);
     cr_assert_str_eq(location(r), "/dashboard/list/");
     http_free(r);
     free(key);
@@ -933,8 +902,7 @@ Test(pages_frontend, registration_activation) {
                    " 'Tivated', 'activated1', $1, 'activated1@example.org', localtimestamp, 'hash-activate-1')",
                    1, reg));
     char *cookie = NULL;
-    http_response_t *r = get("/register/activation/hash-activate-1", &cookie);
-    cr_assert_eq(r->status, 200, "%d %s", r->status, r->body);
+    http_response_t *r = get_expect("/register/activation/hash-activate-1", &cookie, 200);
     json_t *b = parse_bootstrap(r->body);
     cr_assert_str_eq(json_string_value(json_object_get(b, "username")), "activated1");
     cr_assert_str_eq(json_string_value(json_object_get(b, "first_name")), "Ac<b>");
@@ -955,8 +923,7 @@ Test(pages_frontend, registration_activation) {
     free(left);
 
     /* the hash is spent */
-    r = get("/register/activation/hash-activate-1", &cookie);
-    cr_assert_eq(r->status, 302);
+    r = get_expect("/register/activation/hash-activate-1", &cookie, 302);
     cr_assert_str_eq(location(r), "/");
     http_free(r);
 
@@ -965,8 +932,7 @@ Test(pages_frontend, registration_activation) {
                    " registration_hash) VALUES (nextval('ab_register_user_id_seq'), 'A', 'B', 'activated1', $1,"
                    " 'other@example.org', 'hash-activate-2')",
                    1, reg));
-    r = get("/register/activation/hash-activate-2", &cookie);
-    cr_assert_eq(r->status, 302);
+    r = get_expect("/register/activation/hash-activate-2", &cookie, 302);
     http_free(r);
     r = get("/login/", &cookie);
     b = parse_bootstrap(r->body);
@@ -989,11 +955,9 @@ Test(pages_frontend, registration_activation) {
 Test(pages_frontend, menu_and_flashes_are_translated) {
     use_fixture("LANGUAGES = {'en': {'flag': 'us', 'name': 'English'}, 'fr': {'flag': 'fr', 'name': 'French'}}\n");
     char *cookie = login("admin", "admin");
-    http_response_t *r = get("/lang/fr", &cookie);
-    cr_assert_eq(r->status, 302);
+    http_response_t *r = get_expect("/lang/fr", &cookie, 302);
     http_free(r);
-    r = get("/api/v1/menu/", &cookie);
-    cr_assert_eq(r->status, 200);
+    r = get_expect("/api/v1/menu/", &cookie, 200);
     json_t *j = json_loads(r->body, 0, NULL);
     bool dashboards = false, charts = false;
     size_t i;
@@ -1014,8 +978,7 @@ Test(pages_frontend, menu_and_flashes_are_translated) {
     char *anon = NULL;
     r = get("/lang/fr", &anon);
     http_free(r);
-    r = get("/chart/list/", &anon);
-    cr_assert_eq(r->status, 302);
+    r = get_expect("/chart/list/", &anon, 302);
     http_free(r);
     r = get("/login/", &anon);
     json_t *b = parse_bootstrap(r->body);

@@ -137,6 +137,13 @@ Test(report, gate_crud_and_logs, .fini = restore_config) {
     cr_assert_str_eq(rest_sql(sql), "rp_renamed|false|Slack");
     json_decref(call(&admin, "PUT", "/api/v1/report/99999999", "{\"name\": \"rp_none\"}", 404));
     json_decref(call(&admin, "PUT", path, "{\"crontab\": \"x\"}", 400));
+    /* where the PUT schema differs from the POST one */
+    j = call(&admin, "PUT", path, "{\"log_retention\": -1, \"selected_tabs\": [1], \"working_timeout\": 0}", 400);
+    cr_assert_str_eq(msg_of(j, "log_retention"), "Value must be 0 or greater");
+    cr_assert_str_eq(msg_of(j, "selected_tabs"), "Unknown field.");
+    cr_assert_str_eq(msg_of(j, "working_timeout"), "Value must be greater than 0");
+    cr_assert_null(json_object_get(j, "type"), "nothing is required on PUT");
+    json_decref(j);
 
     /* execution logs */
     snprintf(sql, sizeof sql, "INSERT INTO report_execution_log (scheduled_dttm, start_dttm, end_dttm, state, report_schedule_id,"
