@@ -113,12 +113,19 @@ static const char *copy_sql(arena_t *a, const char *schema, const char *table, c
     return sb.data;
 }
 
+/* The server's message without libpq's severity prefix and detail lines. */
+static const char *server_message(arena_t *a, const char *m) {
+    if (!m) return NULL;
+    if (!strncmp(m, "ERROR:  ", 8)) m += 8;
+    return arena_strndup(a, m, strcspn(m, "\n"));
+}
+
 /* The steps inside the transaction; false with *msg. */
 static bool write_steps(pg_conn_t *c, arena_t *a, const char *schema, const char *table, const upload_frame_t *f,
                         const char *copy, size_t copy_len, upload_if_exists_t mode, const char **msg) {
     pg_error_t err = {0};
     int exists = table_exists(c, a, schema, table, &err);
-    if (exists < 0) return *msg = err.message, false;
+    if (exists < 0) return *msg = server_message(a, err.message), false;
     if (exists && mode == UPLOAD_IF_FAIL) return *msg = TABLE_EXISTS_MESSAGE, false;
     bool create = !exists || mode == UPLOAD_IF_REPLACE;
     bool ok = (!exists || mode != UPLOAD_IF_REPLACE || pg_conn_query(c, a, &err, drop_sql(a, schema, table), 0, NULL)) &&
@@ -126,7 +133,7 @@ static bool write_steps(pg_conn_t *c, arena_t *a, const char *schema, const char
               (!create || !f->has_index ||
                pg_conn_query(c, a, &err, index_sql(a, schema, table, f->cols[0].name), 0, NULL)) &&
               (!f->nrows || pg_conn_copy_in(c, a, &err, copy_sql(a, schema, table, f), copy, copy_len));
-    if (!ok) *msg = err.message;
+    if (!ok) *msg = server_message(a, err.message);
     return ok;
 }
 
@@ -134,11 +141,11 @@ int upload_table_write(pg_pool_t *pool, arena_t *a, const char *schema, const ch
                        const char *copy, size_t copy_len, upload_if_exists_t mode, const char **msg) {
     pg_error_t err = {0};
     pg_conn_t *c = pg_acquire(pool, a, &err);
-    if (!c) return *msg = err.message, -1;
+    if (!c) return *msg = server_message(a, err.message), -1;
     bool ok = pg_begin(c, a, &err);
-    if (!ok) *msg = err.message;
+    if (!ok) *msg = server_message(a, err.message);
     ok = ok && write_steps(c, a, schema, table, f, copy, copy_len, mode, msg);
-    if (ok && !pg_commit(c, a, &err)) ok = false, *msg = err.message;
+    if (ok && !pg_commit(c, a, &err)) ok = false, *msg = server_message(a, err.message);
     pg_release(c); /* rolls back an unfinished transaction */
     return ok ? 0 : -1;
 }
