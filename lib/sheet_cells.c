@@ -152,6 +152,15 @@ int sheet_serial_to_epoch_us(double serial, int date1904, int64_t *out) {
     return 0;
 }
 
+int sheet_duration_to_epoch_us(double days, int64_t *out) {
+    if (!isfinite(days) || days < -800000.0 || days > 3000000.0) return -1;
+    double ms = nearbyint(days * 86400000.0);
+    int64_t us = (int64_t)DAYS_1899_12_30 * US_PER_DAY + (int64_t)ms * 1000;
+    if (us < DAYS_0001_01_01 * US_PER_DAY || us >= DAYS_10000_01_01 * US_PER_DAY) return -1;
+    *out = us;
+    return 0;
+}
+
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
 static long long days_from_civil(long long y, unsigned m, unsigned d) {
     y -= m <= 2;

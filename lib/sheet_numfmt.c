@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/sheet_reader.h"
 
@@ -14,6 +15,16 @@ static bool elapsed_bracket(const char *open, size_t n) {
     for (size_t k = 0; k < sizeof KEPT / sizeof *KEPT; k++)
         if (strlen(KEPT[k]) == n && !memcmp(open + 1, KEPT[k], n)) return true;
     return false;
+}
+
+int sheet_numfmt_is_elapsed(const char *fmt) {
+    static const char *const UNITS[] = {"[h]", "[hh]", "[m]", "[mm]", "[s]", "[ss]"};
+    if (!fmt) return 0;
+    size_t len = strcspn(fmt, ";");
+    for (size_t i = 0; i < len; i++)
+        for (size_t k = 0; k < sizeof UNITS / sizeof *UNITS; k++)
+            if (len - i >= strlen(UNITS[k]) && !strncasecmp(fmt + i, UNITS[k], strlen(UNITS[k]))) return 1;
+    return 0;
 }
 
 int sheet_numfmt_is_date(const char *fmt) {

@@ -62,6 +62,11 @@ const char *sheet_detect_format(const void *data, size_t len);
 int sheet_numfmt_is_date(const char *format_code);
 /* True for the built-in number format ids that are dates or times (14-22, 45-47). */
 int sheet_numfmt_builtin_is_date(long id);
+/* True when a date format shows elapsed time: its first section holds [h],
+ * [hh], [m], [mm], [s] or [ss] (either case), as openpyxl's timedelta test;
+ * built-in 46 ("[h]:mm:ss") is one. The reference reads such cells as
+ * durations. */
+int sheet_numfmt_is_elapsed(const char *format_code);
 
 /* Converts an Excel serial date (days since the epoch of the 1900 or 1904
  * date system) to microseconds since 1970-01-01, rounded to the millisecond
@@ -71,6 +76,11 @@ int sheet_numfmt_builtin_is_date(long id);
  * 1899-12-30, the day of serial 0. 0 on success, -1 when the result is
  * outside years 1-9999 (the reference turns such a cell into "#VALUE!"). */
 int sheet_serial_to_epoch_us(double serial, int date1904, int64_t *out);
+
+/* An elapsed time in days (a cell with an elapsed-time format) as the
+ * timestamp 1899-12-30 plus that duration, rounded to the millisecond: the
+ * grid has no duration type. -1 outside years 1-9999. */
+int sheet_duration_to_epoch_us(double days, int64_t *out);
 
 /* Parses an ISO 8601 date and/or time ("2020-01-31", "2020-01-31T10:20:30.5Z",
  * "2020-01-31 10:20:30", "10:20"). A time alone counts from 1899-12-30, the

@@ -2,7 +2,8 @@
  * freexl only opens files by path, so the bytes go to a private temporary
  * file that is unlinked as soon as freexl has read it. Cell typing follows
  * pandas' xlrd path: integral numbers INT, others FLOAT, dates and times
- * DATETIME (freexl gives them to the second). */
+ * DATETIME (freexl gives them to the second). freexl reports booleans and
+ * error cells alike as the integers 0/1, so they come out as INT. */
 #include <freexl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,9 +91,11 @@ static int xls_grid(sheet_book *b, size_t i, sheet_grid *out, char *err, size_t 
     int rc = freexl_select_active_worksheet(xb->handle, (unsigned short)i);
     if (rc == FREEXL_OK) rc = freexl_worksheet_dimensions(xb->handle, &rows, &cols);
     if (rc != FREEXL_OK) return xls_failure(err, errlen, rc);
-    if (rows > SHEET_MAX_ROWS || cols > SHEET_MAX_COLS || (size_t)rows * cols > SHEET_MAX_CELLS)
-        return sheet_fail(err, errlen, "Worksheet '%s' spans %u rows by %u columns, more than %u cells", b->names[i],
-                          rows, (unsigned)cols, SHEET_MAX_CELLS);
+    /* freexl itself refuses sheets whose declared size needs over 256 MiB,
+     * which bounds this walk; the cells found are bounded as for .xlsx */
+    if (rows > SHEET_MAX_ROWS || cols > SHEET_MAX_COLS)
+        return sheet_fail(err, errlen, "Worksheet '%s' spans %u rows by %u columns, more than a sheet can have",
+                          b->names[i], rows, (unsigned)cols);
     sheet_entries cells = {0};
     rc = 0;
     for (unsigned r = 0; r < rows && rc == 0; r++) {

@@ -13,13 +13,15 @@
 #include "lib/sheet_internal.h"
 #include "lib/strbuf.h"
 
+enum { XF_DATE = 1, XF_ELAPSED = 2 }; /* what a cell style's number format shows */
+
 typedef struct {
     unsigned char *data; /* our copy of the archive bytes */
     zip_t *zip;
     bool date1904;
     const char **sst;    /* shared strings (book arena) */
     size_t nsst;
-    bool *date_xf;       /* per cellXfs index: its number format is a date */
+    unsigned char *date_xf; /* per cellXfs index: XF_DATE, XF_ELAPSED or 0 */
     size_t nxf;
     const char **paths;  /* per sheet: archive member of its part */
     bool *chartsheet;    /* per sheet: a chart sheet, which has no cells */

@@ -181,13 +181,17 @@ static void styles_start(xlsx_xml *x, xlsx_tag tag, const char **attrs) {
     s->xf_fmt[s->nxf++] = id;
 }
 
-/* A custom format with the id wins over the built-in one. */
-static bool format_is_date(const styles_state *s, long id) {
+/* XF_DATE, XF_ELAPSED or 0; a custom format with the id wins over the
+ * built-in one. */
+static unsigned char format_kind(const styles_state *s, long id) {
     for (size_t k = s->fmts.len; k-- > 0;) {
         long fid;
-        if (s->fmts.a[k] && parse_long(s->fmts.a[k], &fid) && fid == id) return sheet_numfmt_is_date(s->fmts.b[k]);
+        if (!s->fmts.a[k] || !parse_long(s->fmts.a[k], &fid) || fid != id) continue;
+        if (!sheet_numfmt_is_date(s->fmts.b[k])) return 0;
+        return sheet_numfmt_is_elapsed(s->fmts.b[k]) ? XF_ELAPSED : XF_DATE;
     }
-    return sheet_numfmt_builtin_is_date(id);
+    if (!sheet_numfmt_builtin_is_date(id)) return 0;
+    return id == 46 ? XF_ELAPSED : XF_DATE; /* 46 is "[h]:mm:ss" */
 }
 
 typedef struct {
@@ -273,7 +277,7 @@ static int read_styles(sheet_book *b, xlsx_book *xb, char *err, size_t errlen) {
     if (rc == 0) {
         xb->nxf = s.nxf;
         xb->date_xf = arena_calloc(b->arena, s.nxf ? s.nxf : 1, sizeof *xb->date_xf);
-        for (size_t k = 0; k < s.nxf; k++) xb->date_xf[k] = format_is_date(&s, s.xf_fmt[k]);
+        for (size_t k = 0; k < s.nxf; k++) xb->date_xf[k] = format_kind(&s, s.xf_fmt[k]);
     }
     triples_free(&s.fmts);
     free(s.xf_fmt);

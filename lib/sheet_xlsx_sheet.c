@@ -124,8 +124,8 @@ static void cell_start(xlsx_xml *x, const char **attrs) {
     strbuf_clear(&s->is);
 }
 
-static bool is_date_style(const sheet_state *s) {
-    return s->style >= 0 && (size_t)s->style < s->xb->nxf && s->xb->date_xf[s->style];
+static unsigned char style_kind(const sheet_state *s) {
+    return s->style >= 0 && (size_t)s->style < s->xb->nxf ? s->xb->date_xf[s->style] : 0;
 }
 
 static int number_cell(xlsx_xml *x, const char *v, sheet_cell *c) {
@@ -134,8 +134,11 @@ static int number_cell(xlsx_xml *x, const char *v, sheet_cell *c) {
     long long ll;
     bool is_int;
     if (sheet_parse_number(v, &d, &ll, &is_int) != 0) return cell_fail(x, "invalid number", v), -1;
-    if (is_date_style(s)) {
-        if (sheet_serial_to_epoch_us(d, s->xb->date1904, &c->epoch_us) == 0) c->type = SHEET_DATETIME;
+    unsigned char kind = style_kind(s);
+    if (kind) {
+        int rc = kind == XF_ELAPSED ? sheet_duration_to_epoch_us(d, &c->epoch_us)
+                                    : sheet_serial_to_epoch_us(d, s->xb->date1904, &c->epoch_us);
+        if (rc == 0) c->type = SHEET_DATETIME;
         else *c = (sheet_cell){.type = SHEET_ERROR, .text = "#VALUE!"}; /* as the reference: a date out of range */
         return 0;
     }
@@ -169,17 +172,17 @@ static int value_cell(xlsx_xml *x, const char *v, sheet_cell *c) {
         return 0;
     }
     const char *text = arena_strndup(s->b->arena, v, s->v.len);
-    *c = (sheet_cell){.type = strcmp(t, "e") ? SHEET_STRING : SHEET_ERROR, .text = text}; /* str, inlineStr, others */
+    *c = (sheet_cell){.type = strcmp(t, "e") ? SHEET_STRING : SHEET_ERROR, .text = text}; /* str and others */
     return 0;
 }
 
 static void cell_end(xlsx_xml *x) {
     sheet_state *s = x->ud;
     sheet_cell c = {0};
-    if (s->v.len) {
+    if (!strcmp(s->type, "inlineStr")) { /* its <v>, if any, is not read */
+        if (s->has_is) c = (sheet_cell){.type = SHEET_STRING, .text = arena_strndup(s->b->arena, s->is.data, s->is.len)};
+    } else if (s->v.len) {
         if (value_cell(x, s->v.data, &c) != 0) return;
-    } else if (s->has_is && !strcmp(s->type, "inlineStr")) {
-        c = (sheet_cell){.type = SHEET_STRING, .text = arena_strndup(s->b->arena, s->is.data, s->is.len)};
     }
     if (c.type == SHEET_EMPTY || !s->keep_row) return;
     char err[160];

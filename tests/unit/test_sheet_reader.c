@@ -223,7 +223,8 @@ Test(sheet_xlsx, strings_numbers_booleans_errors) {
     const char *rows =
         "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"inlineStr\"><is><t>inline</t></is></c>"
         "<c r=\"C1\" t=\"s\"><v>1</v></c><c r=\"D1\" t=\"s\"><v>2</v></c>"
-        "<c r=\"E1\" t=\"inlineStr\"><is><r><t>in</t></r><r><t>rich</t></r></is></c></row>"
+        "<c r=\"E1\" t=\"inlineStr\"><is><r><t>in</t></r><r><t>rich</t></r></is></c>"
+        "<c r=\"F1\" t=\"inlineStr\"><v>ignored</v></c><c r=\"G1\" t=\"inlineStr\"><v>1</v><is><t>is</t></is></c></row>"
         "<row r=\"2\"><c r=\"A2\"><v>42</v></c><c r=\"B2\" t=\"n\"><v>1.5</v></c><c r=\"C2\"><v>3.0</v></c>"
         "<c r=\"D2\"><v>1E3</v></c><c r=\"E2\"><v>-7</v></c><c r=\"F2\"><v>12345678901234567890</v></c></row>"
         "<row r=\"3\"><c r=\"A3\" t=\"b\"><v>1</v></c><c r=\"B3\" t=\"b\"><v>0</v></c>"
@@ -232,13 +233,14 @@ Test(sheet_xlsx, strings_numbers_booleans_errors) {
     sheet_book *b;
     const sheet_grid *g = one_sheet(rows, sst, NULL, false, &b);
     cr_assert_eq(g->nrows, 3);
-    cr_assert_eq(g->ncols, 6);
+    cr_assert_eq(g->ncols, 7);
     expect_str(g, 0, 0, "hello");
     expect_str(g, 0, 1, "inline");
     expect_str(g, 0, 2, "rich text");
     expect_str(g, 0, 3, "a&b <\xc3\xa9> x000D_");
     expect_str(g, 0, 4, "inrich");
-    expect_empty(g, 0, 5);
+    expect_empty(g, 0, 5); /* an inline string cell reads <is> only */
+    expect_str(g, 0, 6, "is");
     expect_int(g, 1, 0, 42);
     expect_float(g, 1, 1, 1.5);
     expect_int(g, 1, 2, 3);
@@ -265,10 +267,11 @@ static const char STYLES[] =
     "<numFmts count=\"4\"><numFmt numFmtId=\"164\" formatCode=\"yyyy\\-mm\\-dd hh:mm\"/>"
     "<numFmt numFmtId=\"165\" formatCode=\"0.00 &quot;days&quot;\"/>"
     "<numFmt numFmtId=\"166\" formatCode=\"[Red]#,##0;[Blue]d\"/>"
-    "<numFmt numFmtId=\"14\" formatCode=\"0.000\"/></numFmts>"
+    "<numFmt numFmtId=\"14\" formatCode=\"0.000\"/><numFmt numFmtId=\"167\" formatCode=\"[MM]:ss\"/></numFmts>"
     "<cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
-    "<cellXfs count=\"7\"><xf numFmtId=\"0\"/><xf numFmtId=\"15\" applyNumberFormat=\"1\"/><xf numFmtId=\"164\"/>"
-    "<xf numFmtId=\"165\"/><xf numFmtId=\"166\"/><xf numFmtId=\"22\"/><xf numFmtId=\"14\"/></cellXfs>";
+    "<cellXfs count=\"9\"><xf numFmtId=\"0\"/><xf numFmtId=\"15\" applyNumberFormat=\"1\"/><xf numFmtId=\"164\"/>"
+    "<xf numFmtId=\"165\"/><xf numFmtId=\"166\"/><xf numFmtId=\"22\"/><xf numFmtId=\"14\"/><xf numFmtId=\"46\"/>"
+    "<xf numFmtId=\"167\"/></cellXfs>";
 
 Test(sheet_xlsx, dates_1900_system) {
     const char *rows = "<row r=\"1\"><c r=\"A1\" s=\"1\"><v>44927</v></c><c r=\"B1\" s=\"2\"><v>44927.5</v></c>"
@@ -278,7 +281,8 @@ Test(sheet_xlsx, dates_1900_system) {
                        "<c r=\"C2\" s=\"6\"><v>44927</v></c><c r=\"D2\" s=\"0\"><v>44927</v></c>"
                        "<c r=\"E2\" s=\"99\"><v>5</v></c><c r=\"F2\" s=\"1\"><v>9999999</v></c></row>"
                        "<row r=\"3\"><c r=\"A3\" t=\"d\"><v>2021-03-04T05:06:07Z</v></c>"
-                       "<c r=\"B3\" t=\"d\"><v>2021-03-04</v></c><c r=\"C3\" s=\"1\"><v>44927.0000115741</v></c></row>";
+                       "<c r=\"B3\" t=\"d\"><v>2021-03-04</v></c><c r=\"C3\" s=\"1\"><v>44927.0000115741</v></c>"
+                       "<c r=\"D3\" s=\"7\"><v>1.5</v></c><c r=\"E3\" s=\"8\"><v>70</v></c></row>";
     sheet_book *b;
     const sheet_grid *g = one_sheet(rows, NULL, STYLES, false, &b);
     cr_assert_eq(g->nrows, 3);
@@ -299,6 +303,9 @@ Test(sheet_xlsx, dates_1900_system) {
     expect_time(g, 2, 0, 18690LL * DAY_US + (5 * 3600 + 6 * 60 + 7) * 1000000LL);
     expect_time(g, 2, 1, 18690LL * DAY_US);
     expect_time(g, 2, 2, D2023_01_01 + 1000000LL); /* rounded to the millisecond */
+    /* elapsed-time formats: a duration from 1899-12-30, no 1900 leap-day shift */
+    expect_time(g, 2, 3, -25569LL * DAY_US + 36 * HOUR_US);
+    expect_time(g, 2, 4, (-25569LL + 70) * DAY_US);
     sheet_book_free(b);
 }
 
@@ -450,6 +457,14 @@ Test(sheet_rules, date_formats) {
     for (size_t k = 0; k < COUNT(CASES); k++)
         cr_assert_eq(sheet_numfmt_is_date(CASES[k].fmt), CASES[k].date, "%s", CASES[k].fmt);
     cr_assert_not(sheet_numfmt_is_date(NULL));
+    static const struct {
+        const char *fmt;
+        int elapsed;
+    } ELAPSED[] = {{"[h]:mm:ss", 1}, {"[HH]:mm", 1}, {"[ss].00", 1}, {"mm:ss", 0}, {"h:mm", 0}, {"0;[h]", 0},
+                   {"[hhh]", 0}};
+    for (size_t k = 0; k < COUNT(ELAPSED); k++)
+        cr_assert_eq(sheet_numfmt_is_elapsed(ELAPSED[k].fmt), ELAPSED[k].elapsed, "%s", ELAPSED[k].fmt);
+    cr_assert_not(sheet_numfmt_is_elapsed(NULL));
     for (long id = 0; id < 200; id++)
         cr_assert_eq(sheet_numfmt_builtin_is_date(id), (id >= 14 && id <= 22) || (id >= 45 && id <= 47), "%ld", id);
 }
