@@ -2,8 +2,10 @@
  * freexl only opens files by path, so the bytes go to a private temporary
  * file that is unlinked as soon as freexl has read it. Cell typing follows
  * pandas' xlrd path: integral numbers INT, others FLOAT, dates and times
- * DATETIME (freexl gives them to the second). freexl reports booleans and
- * error cells alike as the integers 0/1, so they come out as INT. */
+ * DATETIME (freexl gives them to the second, a date format's value without
+ * its time of day and a time format's without its date). freexl reports
+ * booleans and error cells alike as the integers 0/1, so they come out as
+ * INT. */
 #include <freexl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +146,7 @@ int sheet_xls_open(sheet_book *b, const void *data, size_t len, char *err, size_
         return sheet_fail(err, errlen, "Excel 97-2003 workbook could not be read: no temporary file");
     int rc = freexl_open(path, &xb->handle);
     unlink(path);
+    if (rc == FREEXL_OK && !xb->handle) rc = FREEXL_CRAFTED_FILE; /* freexl drops a broken stream this way */
     if (rc != FREEXL_OK) return xls_failure(err, errlen, rc);
     unsigned int count = 0;
     rc = freexl_get_info(xb->handle, FREEXL_BIFF_SHEET_COUNT, &count);
