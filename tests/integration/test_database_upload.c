@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/strbuf.h"
+#include "lib/zipfile.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/rest_client.h"
 
@@ -51,8 +52,8 @@ static void reset(void) {
 }
 
 /* POST multipart: (name, value) fields, then the file (when data). */
-static http_response_t *post_form(rest_session_t *s, const char *path, const char *filename, const char *data,
-                                  const char *const *fields) {
+static http_response_t *post_file(rest_session_t *s, const char *path, const char *filename, const char *data,
+                                  size_t len, const char *const *fields) {
     strbuf_t body;
     strbuf_init(&body, 1024);
     for (const char *const *f = fields; f && *f; f += 2)
@@ -60,8 +61,10 @@ static http_response_t *post_form(rest_session_t *s, const char *path, const cha
     if (data) {
         strbuf_printf(&body,
                       "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-                      "Content-Type: text/csv\r\n\r\n%s\r\n",
-                      filename, data);
+                      "Content-Type: application/octet-stream\r\n\r\n",
+                      filename);
+        strbuf_append(&body, data, len);
+        strbuf_puts(&body, "\r\n");
     }
     strbuf_puts(&body, "--" BOUNDARY "--\r\n");
     const char *const h[] = {s->bearer, s->cookie, s->csrf, "Content-Type: multipart/form-data; boundary=" BOUNDARY,
@@ -70,6 +73,11 @@ static http_response_t *post_form(rest_session_t *s, const char *path, const cha
     strbuf_free(&body);
     cr_assert(r);
     return r;
+}
+
+static http_response_t *post_form(rest_session_t *s, const char *path, const char *filename, const char *data,
+                                  const char *const *fields) {
+    return post_file(s, path, filename, data, data ? strlen(data) : 0, fields);
 }
 
 static http_response_t *upload(rest_session_t *s, long long db, const char *data, const char *const *fields) {
@@ -285,4 +293,90 @@ Test(database_upload, validation_and_access) {
     r = post_form(&gamma, "/api/v1/database/upload_metadata/", "x.csv", "a\n1\n", m);
     cr_assert_eq(r->status, 403, "%d %s", r->status, r->body);
     http_free(r);
+}
+
+/* ---- Excel ---- */
+
+#define MAIN_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define REL_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+/* A two-sheet .xlsx: "fruit" (strings, numbers, a date column, booleans,
+ * a blank row) and "other". */
+static char *workbook(size_t *len) {
+    const char *parts[][2] = {
+        {"[Content_Types].xml",
+         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+         "content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package."
+         "relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/"
+         "workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+         "</Types>"},
+        {"xl/workbook.xml", "<workbook xmlns=\"" MAIN_NS "\" xmlns:r=\"" REL_NS "\"><sheets><sheet name=\"fruit\""
+                            " sheetId=\"1\" r:id=\"rId1\"/><sheet name=\"other\" sheetId=\"2\" r:id=\"rId2\"/>"
+                            "</sheets></workbook>"},
+        {"xl/_rels/workbook.xml.rels",
+         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\""
+         " Type=\"" REL_NS "/worksheet\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"" REL_NS
+         "/worksheet\" Target=\"worksheets/sheet2.xml\"/></Relationships>"},
+        {"xl/styles.xml", "<styleSheet xmlns=\"" MAIN_NS "\"><cellXfs count=\"2\"><xf numFmtId=\"0\"/>"
+                          "<xf numFmtId=\"14\" applyNumberFormat=\"1\"/></cellXfs></styleSheet>"},
+        {"xl/worksheets/sheet1.xml",
+         "<worksheet xmlns=\"" MAIN_NS "\"><sheetData>"
+         "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>name</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>qty</t>"
+         "</is></c><c r=\"C1\" t=\"inlineStr\"><is><t>day</t></is></c><c r=\"D1\" t=\"inlineStr\"><is><t>ok</t></is>"
+         "</c></row>"
+         "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>apple</t></is></c><c r=\"B2\"><v>3</v></c>"
+         "<c r=\"C2\" s=\"1\"><v>44927</v></c><c r=\"D2\" t=\"b\"><v>1</v></c></row>"
+         "<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>pear</t></is></c><c r=\"B3\"><v>2.5</v></c>"
+         "<c r=\"C3\" s=\"1\"><v>44928</v></c><c r=\"D3\" t=\"b\"><v>0</v></c></row>"
+         "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>fig</t></is></c><c r=\"B4\" t=\"e\"><v>#DIV/0!</v></c>"
+         "<c r=\"C4\" s=\"1\"><v>44929</v></c><c r=\"D4\" t=\"b\"><v>1</v></c></row>"
+         "</sheetData></worksheet>"},
+        {"xl/worksheets/sheet2.xml", "<worksheet xmlns=\"" MAIN_NS "\"><sheetData><row r=\"1\"><c r=\"A1\""
+                                     " t=\"inlineStr\"><is><t>x</t></is></c></row><row r=\"2\"><c r=\"A2\"><v>1</v></c>"
+                                     "</row></sheetData></worksheet>"},
+    };
+    zipf_writer_t *w = zipf_writer_new();
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        cr_assert(zipf_writer_add(w, parts[i][0], parts[i][1], strlen(parts[i][1])));
+    char *out;
+    cr_assert(zipf_writer_finish(w, &out, len));
+    return out;
+}
+
+Test(database_upload, excel) {
+    rest_session_t admin;
+    rest_open(&admin, "admin", "admin");
+    reset();
+    long long db = add_db(&admin, "liteset_up_xl", true, NULL);
+    size_t len;
+    char *xlsx = workbook(&len);
+    const char *m[] = {"type", "excel", NULL};
+    http_response_t *r = post_file(&admin, "/api/v1/database/upload_metadata/", "book.xlsx", xlsx, len, m);
+    cr_assert_eq(r->status, 200, "%d %s", r->status, r->body);
+    cr_assert_str_eq(r->body, "{\"result\":{\"items\":[{\"column_names\":[\"name\",\"qty\",\"day\",\"ok\"],"
+                              "\"sheet_name\":\"fruit\"},{\"column_names\":[\"x\"],\"sheet_name\":\"other\"}]}}\n");
+    http_free(r);
+
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/database/%lld/upload/", db);
+    const char *f1[] = {"type", "excel", "table_name", "sheet", "schema", SCHEMA, NULL};
+    expect_ok(post_file(&admin, path, "book.xlsx", xlsx, len, f1));
+    cr_assert_str_eq(columns_of("sheet"), "name:text,qty:double precision,day:timestamp without time zone,ok:boolean");
+    cr_assert_str_eq(rest_sql("SELECT string_agg(concat_ws('|', name, qty, day, ok), ';' ORDER BY day) FROM " SCHEMA
+                              ".sheet"),
+                     "apple|3|2023-01-01 00:00:00|t;pear|2.5|2023-01-02 00:00:00|f;fig|2023-01-03 00:00:00|t");
+    const char *f2[] = {"type", "excel", "table_name", "other", "schema", SCHEMA, "sheet_name", "other", NULL};
+    expect_ok(post_file(&admin, path, "book.XLSX", xlsx, len, f2));
+    cr_assert_str_eq(columns_of("other"), "x:bigint");
+    const char *f3[] = {"type", "excel", "table_name", "t", "schema", SCHEMA, "sheet_name", "missing", NULL};
+    expect_command_error(post_file(&admin, path, "book.xlsx", xlsx, len, f3), 422,
+                         "Parsing error: Worksheet named 'missing' not found");
+    const char *f4[] = {"type", "excel", "table_name", "t2", "schema", SCHEMA, "rows_to_read", "1", "columns_read",
+                        "name,ok", NULL};
+    expect_ok(post_file(&admin, path, "book.xlsx", xlsx, len, f4));
+    cr_assert_str_eq(columns_of("t2"), "name:text,ok:boolean");
+    cr_assert_str_eq(rest_sql("SELECT count(*) FROM " SCHEMA ".t2"), "1");
+    free(xlsx);
+    expect_command_error(post_form(&admin, "/api/v1/database/upload_metadata/", "book.xlsx", "not a workbook", m), 422,
+                         "Excel file format cannot be determined");
 }
