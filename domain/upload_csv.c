@@ -145,8 +145,12 @@ int upload_csv_records(upload_mem_t *m, const char *data, size_t len, const uplo
     return 0;
 }
 
-static raw_rules_t csv_rules(const upload_options_t *o) {
-    return (raw_rules_t){.blank_as_row = !o->skip_blank_lines, .check_wide_rows = true, .header_none_names = true};
+/* Short rows are padded to the header's width: a wide header over many
+ * short lines would cost far more memory than the file's size, so the
+ * cells are bounded by a multiple of the bytes read. */
+static raw_rules_t csv_rules(const upload_options_t *o, size_t len) {
+    return (raw_rules_t){.blank_as_row = !o->skip_blank_lines, .check_wide_rows = true, .header_none_names = true,
+                         .max_cells = 16 * len + (1u << 20)};
 }
 
 static int csv_raw(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, raw_table_t *raw,
@@ -154,7 +158,7 @@ static int csv_raw(upload_mem_t *m, const char *data, size_t len, const upload_o
     raw_record_t *recs;
     size_t n;
     if (upload_csv_records(m, data, len, o, &recs, &n, err, errlen)) return -1;
-    raw_rules_t rules = csv_rules(o);
+    raw_rules_t rules = csv_rules(o, len);
     return raw_table_build(m, recs, n, o, &rules, raw, err, errlen);
 }
 

@@ -92,36 +92,44 @@ static const char *header_name(upload_mem_t *m, const raw_record_t *h, size_t j)
     return upload_sprintf(m, "Unnamed: %zu", j);
 }
 
-static size_t name_count(const char **names, const size_t *counts, size_t n, const char *name) {
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(names[i], name)) return counts[i];
-    return 0;
+/* Name -> count table for the mangling (open addressing, FNV-1a). */
+typedef struct name_counts {
+    const char **keys;
+    size_t *counts;
+    size_t mask;
+} name_counts_t;
+
+static size_t name_hash(const char *s) {
+    size_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
 }
 
-static void name_set_count(const char **names, size_t *counts, size_t *n, const char *name, size_t count) {
-    for (size_t i = 0; i < *n; i++)
-        if (!strcmp(names[i], name)) {
-            counts[i] = count;
-            return;
-        }
-    names[*n] = name;
-    counts[(*n)++] = count;
+static size_t *name_slot(name_counts_t *t, const char *name) {
+    size_t i = name_hash(name) & t->mask;
+    while (t->keys[i] && strcmp(t->keys[i], name)) i = (i + 1) & t->mask;
+    if (!t->keys[i]) t->keys[i] = name;
+    return &t->counts[i];
 }
 
 /* pandas' duplicate-name mangling: a, a.1, a.2 (skipping taken names). */
 static void dedup_names(upload_mem_t *m, const char **names, size_t n) {
-    const char **seen = upload_alloc(m, (2 * n + 1) * sizeof *seen);
-    size_t *counts = upload_alloc(m, (2 * n + 1) * sizeof *counts), nseen = 0;
+    name_counts_t t;
+    size_t cap = 16;
+    while (cap < 4 * n) cap *= 2; /* every name and every mangled name fits at under half load */
+    t.keys = upload_alloc(m, cap * sizeof *t.keys);
+    t.counts = upload_alloc(m, cap * sizeof *t.counts);
+    t.mask = cap - 1;
     for (size_t i = 0; i < n; i++) {
         const char *col = names[i];
-        size_t cur = name_count(seen, counts, nseen, col);
+        size_t cur = *name_slot(&t, col);
         while (cur > 0) {
-            name_set_count(seen, counts, &nseen, col, cur + 1);
+            *name_slot(&t, col) = cur + 1;
             col = upload_sprintf(m, "%s.%zu", col, cur);
-            cur = name_count(seen, counts, nseen, col);
+            cur = *name_slot(&t, col);
         }
         names[i] = col;
-        name_set_count(seen, counts, &nseen, col, cur + 1);
+        *name_slot(&t, col) = cur + 1;
     }
 }
 
@@ -162,6 +170,11 @@ int raw_table_build(upload_mem_t *m, const raw_record_t *recs, size_t nrecs, con
 
     size_t avail = nuse - h - 1;
     size_t nrows = o->rows_to_read > 0 && (size_t)o->rows_to_read < avail ? (size_t)o->rows_to_read : avail;
+    if (rules->max_cells && ncols && nrows > rules->max_cells / ncols) {
+        snprintf(err, errlen, "Parsing error: %zu rows of %zu columns are more cells than Liteset reads from a file"
+                              " of this size", nrows, ncols);
+        return -1;
+    }
     out->cells = upload_alloc(m, (nrows * ncols + 1) * sizeof *out->cells);
     for (size_t r = 0; r < nrows; r++) {
         const raw_record_t *rec = use[h + 1 + r];

@@ -83,6 +83,7 @@ typedef struct raw_rules {
     bool blank_as_row;      /* blank records are rows of missing values */
     bool check_wide_rows;   /* a record wider than the header is an error */
     bool header_none_names; /* missing header cells are "Unnamed: i" (always true today) */
+    size_t max_cells;       /* rows x columns allowed (0: no limit): short rows are padded */
 } raw_rules_t;
 
 /* Applies skip_rows, header_row, rows_to_read to records; names the

@@ -265,3 +265,18 @@ Test(upload_frame, metadata_and_index_names) {
     cr_assert_not_null(upload_reader_find("columnar"));
     cr_assert_null(upload_reader_find("xml"));
 }
+
+Test(upload_frame, padding_is_bounded) {
+    /* a header of 20,000 columns over 200,000 blank lines */
+    size_t w = 20000, rows = 200000;
+    char *csv = malloc(2 * w + rows + 2), *p = csv;
+    for (size_t i = 0; i < w; i++) *p++ = 'a', *p++ = ',';
+    p[-1] = '\n';
+    memset(p, '\n', rows);
+    p[rows] = '\0';
+    upload_options_t o = opts();
+    upload_frame_t f;
+    cr_assert_eq(frame_of(csv, &o, &f), -1);
+    cr_assert(strstr(err, "more cells than Liteset reads"), "%s", err);
+    free(csv);
+}
