@@ -51,6 +51,15 @@ static void reset(void) {
     rest_sql("DELETE FROM tables WHERE schema = '" SCHEMA "'");
 }
 
+/* Leaves no tables, datasets or databases of these tests behind. */
+static void cleanup(void) {
+    reset();
+    rest_sql("DROP SCHEMA IF EXISTS " SCHEMA " CASCADE");
+    rest_sql("DELETE FROM dbs WHERE database_name LIKE 'liteset\\_up%'");
+}
+
+TestSuite(database_upload, .fini = cleanup);
+
 /* POST multipart: (name, value) fields, then the file (when data). */
 static http_response_t *post_file(rest_session_t *s, const char *path, const char *filename, const char *data,
                                   size_t len, const char *const *fields) {
