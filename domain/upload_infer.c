@@ -8,6 +8,7 @@
  * See upload_frame.h. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,12 +249,14 @@ static const char *render_ts(upload_mem_t *m, int64_t us, bool tz, int tzmin) {
                           (int)(sod % 60), (long long)micro, off);
 }
 
-/* str() of a raw value, as an object column holds it. */
+/* A raw value in a text (object) column, as PostgreSQL stores what the
+ * driver sends for it: text as is, numbers in repr form, booleans as the
+ * SQL literals true/false, timestamps without a zero fraction. */
 static const char *render_text(upload_mem_t *m, const raw_cell_t *c) {
     switch (c->kind) {
     case RAW_TEXT:
     case RAW_NUMBER: return c->text;
-    case RAW_BOOL: return c->b ? "True" : "False";
+    case RAW_BOOL: return c->b ? "true" : "false";
     case RAW_DATETIME: {
         const char *t = render_ts(m, c->us, false, 0);
         size_t n = strlen(t);
@@ -429,6 +432,13 @@ static void cast_error(char *err, size_t errlen, const char *column, const char 
         snprintf(err + n, errlen - (size_t)n, "\n  ... and %zu more error(s)", nbad - MAX_DISPLAYED_ERRORS);
 }
 
+/* A finite double truncated toward zero, saturated to the long long range. */
+static long long clamp_ll(double d) {
+    if (d >= 9.2233720368547758e18) return LLONG_MAX;
+    if (d <= -9.2233720368547758e18) return LLONG_MIN;
+    return (long long)d;
+}
+
 static int cast_numeric(upload_mem_t *m, upload_column_t *col, size_t nrows, const cast_def_t *def, const char *dtype,
                         const upload_options_t *o, char *err, size_t errlen) {
     double *d = upload_alloc(m, (nrows + 1) * sizeof *d);
@@ -455,7 +465,7 @@ static int cast_numeric(upload_mem_t *m, upload_column_t *col, size_t nrows, con
         return -1;
     }
     for (size_t r = 0; r < nrows; r++) {
-        long long i = exact[r] ? iv[r] : (long long)d[r];
+        long long i = exact[r] ? iv[r] : to_int ? clamp_ll(d[r]) : 0;
         switch (def->kind) {
         case CAST_INT64: col->values[r] = upload_sprintf(m, "%lld", i); break;
         case CAST_INT32: col->values[r] = upload_sprintf(m, "%d", (int)(int32_t)(uint32_t)(unsigned long long)i); break;
