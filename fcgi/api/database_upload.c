@@ -109,7 +109,7 @@ static bool read_file(request_t *req, const upload_form_t *f, bool metadata, rea
     j->metadata = metadata;
     j->mem = upload_mem_new();
     arena_on_free(req->arena, (arena_cleanup_fn)upload_mem_free, j->mem);
-    if (!metadata && f->dtypes_not_mapping) {
+    if (!metadata && f->dtypes_not_mapping && !strcmp(f->type, "csv")) {
         command_error(req, 422, "Error reading CSV file");
         return false;
     }

@@ -19,7 +19,7 @@ typedef struct upload_form {
     const char *file;           /* the upload's bytes (request arena) */
     size_t file_len;
     const char *filename;
-    bool dtypes_not_mapping;    /* column_data_types is JSON but not an object of strings */
+    bool dtypes_not_mapping;    /* column_data_types is JSON but not an object */
     upload_options_t options;
 } upload_form_t;
 

@@ -195,11 +195,9 @@ static bool load_dtypes(request_t *req, const char *text, upload_form_t *f) {
     const char *k;
     json_t *v;
     json_object_foreach(j, k, v) {
-        if (!json_is_string(v)) {
-            f->dtypes_not_mapping = true;
-            continue;
-        }
-        o->dtypes[o->n_dtypes++] = (upload_dtype_t){arena_strdup(req->arena, k), json_string_value(v)};
+        /* a value that is no type name fails like an unknown numpy type, under its Python text */
+        const char *name = json_is_string(v) ? json_string_value(v) : json_dump_arena(req->arena, v, JSON_ENCODE_ANY, NULL);
+        o->dtypes[o->n_dtypes++] = (upload_dtype_t){arena_strdup(req->arena, k), name};
     }
     return true;
 }

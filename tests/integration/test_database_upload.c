@@ -266,6 +266,9 @@ Test(database_upload, validation_and_access) {
     cr_assert(strstr(r->body, "INVALID_PAYLOAD_FORMAT_ERROR"), "%s", r->body);
     http_free(r);
 
+    const char *listjson[] = {"type", "csv", "table_name", "t", "schema", SCHEMA, "column_data_types", "[1]", NULL};
+    expect_command_error(upload(&admin, db, "a\n1\n", listjson), 422, "Error reading CSV file");
+
     /* reading errors */
     const char *nl[] = {"type", "csv", "table_name", "t", "schema", SCHEMA, "delimiter", "\n", NULL};
     expect_command_error(upload(&admin, db, "a\n1\n", nl), 422,
