@@ -2,7 +2,8 @@
  * doubled quotes), then the records are shaped as pandas.read_csv's C
  * parser does: UTF-8 with an optional BOM, blank lines kept as empty rows
  * unless skip_blank_lines, a row wider than the header is an error,
- * optional skipping of spaces after the delimiter. */
+ * optional skipping of spaces after the delimiter (a quoted field may then
+ * follow the spaces). */
 #include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,11 @@ static int no_space(unsigned char c) {
     return 0;
 }
 
+/* skip_initial_space: blanks before a field (and so before its opening
+ * quote) are not part of it. libcsv also drops blanks after an unquoted
+ * field in this mode. */
+static int blank_space(unsigned char c) { return c == ' '; }
+
 static int is_term(unsigned char c) { return c == '\r' || c == '\n'; }
 
 static int check_delimiter(const char *d, char *err, size_t errlen) {
@@ -124,7 +130,7 @@ int upload_csv_records(upload_mem_t *m, const char *data, size_t len, const uplo
     struct csv_parser p;
     if (csv_init(&p, CSV_REPALL_NL) != 0) abort();
     csv_set_delim(&p, (unsigned char)delim[0]);
-    csv_set_space_func(&p, no_space);
+    csv_set_space_func(&p, o->skip_initial_space ? blank_space : no_space);
     csv_set_term_func(&p, is_term);
     tok_t t = {.m = m, .o = o};
     size_t done = csv_parse(&p, data, len, on_field, on_row, &t);

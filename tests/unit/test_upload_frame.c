@@ -280,3 +280,18 @@ Test(upload_frame, padding_is_bounded) {
     cr_assert(strstr(err, "more cells than Liteset reads"), "%s", err);
     free(csv);
 }
+
+Test(upload_frame, skip_initial_space) {
+    upload_options_t o = opts();
+    o.skip_initial_space = true;
+    upload_frame_t f;
+    cr_assert_eq(frame_of("a, b\n1,  \"x, y\"\n", &o, &f), 0, "%s", err);
+    cr_assert_str_eq(f.cols[1].name, "b");
+    const char *b[] = {"x, y"};
+    expect_values(&f.cols[1], b, 1);
+    o.skip_initial_space = false;
+    cr_assert_eq(frame_of("a, b\n1, x\n", &o, &f), 0, "%s", err);
+    cr_assert_str_eq(f.cols[1].name, " b");
+    const char *b2[] = {" x"};
+    expect_values(&f.cols[1], b2, 1);
+}
