@@ -295,3 +295,67 @@ Test(upload_frame, skip_initial_space) {
     const char *b2[] = {" x"};
     expect_values(&f.cols[1], b2, 1);
 }
+
+/* ---- Excel ---- */
+
+#include "lib/zipfile.h"
+
+#define XL_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define XL_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+/* A one-sheet .xlsx with the given <sheetData> rows (inline strings). */
+static char *xlsx_of(const char *rows, size_t *len) {
+    char *sheet = upload_sprintf(M, "<worksheet xmlns=\"" XL_NS "\"><sheetData>%s</sheetData></worksheet>", rows);
+    const char *parts[][2] = {
+        {"[Content_Types].xml",
+         "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\""
+         " ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\""
+         " ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/"
+         "vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/></Types>"},
+        {"xl/workbook.xml", "<workbook xmlns=\"" XL_NS "\" xmlns:r=\"" XL_REL "\"><sheets><sheet name=\"S\" sheetId=\"1\""
+                            " r:id=\"rId1\"/></sheets></workbook>"},
+        {"xl/_rels/workbook.xml.rels",
+         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship"
+         " Id=\"rId1\" Type=\"" XL_REL "/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"},
+        {"xl/worksheets/sheet1.xml", sheet},
+    };
+    zipf_writer_t *w = zipf_writer_new();
+    for (size_t i = 0; i < 4; i++) cr_assert(zipf_writer_add(w, parts[i][0], parts[i][1], strlen(parts[i][1])));
+    char *out;
+    cr_assert(zipf_writer_finish(w, &out, len));
+    return out;
+}
+
+#define IS(ref, text) "<c r=\"" ref "\" t=\"inlineStr\"><is><t>" text "</t></is></c>"
+#define NUM(ref, v) "<c r=\"" ref "\"><v>" v "</v></c>"
+
+Test(upload_frame, excel_rows) {
+    size_t len;
+    /* a ragged sheet: C2 beyond the header, an error cell, a blank row, text numbers */
+    char *x = xlsx_of("<row r=\"1\">" IS("A1", "k") IS("B1", "v") "</row>"
+                      "<row r=\"2\">" NUM("A2", "1") "<c r=\"B2\" t=\"e\"><v>#N/A</v></c>" NUM("C2", "9") "</row>"
+                      "<row r=\"4\">" IS("A4", "3") NUM("B4", "2.5") "</row>",
+                      &len);
+    upload_options_t o = opts();
+    upload_frame_t f;
+    cr_assert_eq(upload_excel_reader.frame(M, x, len, &o, &f, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(f.ncols, 3);
+    cr_assert_str_eq(f.cols[2].name, "Unnamed: 2");
+    cr_assert_eq(f.nrows, 3); /* the blank row 3 is a row of NaN */
+    cr_assert_eq(f.cols[0].type, SQLT_DOUBLE);
+    const char *k[] = {"1.0", NULL, "3.0"}, *v[] = {NULL, NULL, "2.5"};
+    expect_values(&f.cols[0], k, 3);
+    expect_values(&f.cols[1], v, 3);
+    json_t *items;
+    cr_assert_eq(upload_excel_reader.metadata(M, x, len, &o, &items, err, sizeof err), 0, "%s", err);
+    char *s = json_dumps(items, JSON_COMPACT);
+    cr_assert_str_eq(s, "[{\"column_names\":[\"k\",\"v\",\"Unnamed: 2\"],\"sheet_name\":\"S\"}]");
+    free(s);
+    json_decref(items);
+    o.sheet_name = "T";
+    cr_assert_eq(upload_excel_reader.frame(M, x, len, &o, &f, err, sizeof err), -1);
+    cr_assert_str_eq(err, "Parsing error: Worksheet named 'T' not found");
+    free(x);
+    cr_assert_eq(upload_excel_reader.frame(M, "a,b\n", 4, &o, &f, err, sizeof err), -1);
+    cr_assert_str_eq(err, "Parsing error: Excel file format cannot be determined, you must specify an engine manually.");
+}
