@@ -16,6 +16,7 @@ typedef struct upload_form {
     const char *table_name;
     const char *schema;         /* NULL when not given */
     const char *already_exists; /* default "fail" */
+    const char *column_data_types; /* the JSON text, decoded into options.dtypes */
     const char *file;           /* the upload's bytes (request arena) */
     size_t file_len;
     const char *filename;

@@ -5,6 +5,7 @@
  * land in an upload_form_t; see database_upload.h. */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,28 +14,43 @@
 #include "fcgi/formdata.h"
 #include "lib/json.h"
 
-typedef enum { F_TYPE, F_EXISTS, F_STR, F_TABLE, F_LIST, F_BOOL, F_INT, F_ROWS, F_FILE } field_kind_t;
+typedef enum { F_TYPE, F_EXISTS, F_STR, F_NAME, F_TABLE, F_LIST, F_BOOL, F_INT, F_ROWS, F_FILE } field_kind_t;
 
 typedef struct field {
     const char *name;
-    field_kind_t kind;
+    field_kind_t kind; /* F_NAME: a string where "" means none */
     bool required;
-    bool in_metadata; /* also a field of UploadFileMetadataPostSchema */
+    bool in_metadata;  /* also a field of UploadFileMetadataPostSchema */
+    size_t at;         /* where the value goes in upload_form_t */
+    size_t count_at;   /* F_LIST: where its length goes */
 } field_t;
+
+#define AT(member) offsetof(upload_form_t, member)
+#define OPT(member) offsetof(upload_form_t, options.member)
 
 /* UploadPostSchema's fields in declaration order. */
 static const field_t fields[] = {
-    {"type", F_TYPE, true, true},           {"already_exists", F_EXISTS, false, false},
-    {"index_label", F_STR, false, false},   {"columns_read", F_LIST, false, false},
-    {"dataframe_index", F_BOOL, false, false}, {"schema", F_STR, false, false},
-    {"table_name", F_TABLE, true, false},   {"file", F_FILE, true, true},
-    {"delimiter", F_STR, false, true},      {"column_data_types", F_STR, false, false},
-    {"day_first", F_BOOL, false, false},    {"skip_blank_lines", F_BOOL, false, false},
-    {"skip_initial_space", F_BOOL, false, false}, {"column_dates", F_LIST, false, false},
-    {"decimal_character", F_STR, false, false}, {"header_row", F_INT, false, true},
-    {"index_column", F_STR, false, false},  {"null_values", F_LIST, false, false},
-    {"rows_to_read", F_ROWS, false, false}, {"skip_rows", F_INT, false, false},
-    {"sheet_name", F_STR, false, false},
+    {"type", F_TYPE, true, true, AT(type), 0},
+    {"already_exists", F_EXISTS, false, false, AT(already_exists), 0},
+    {"index_label", F_STR, false, false, OPT(index_label), 0},
+    {"columns_read", F_LIST, false, false, OPT(columns_read), OPT(n_columns_read)},
+    {"dataframe_index", F_BOOL, false, false, OPT(dataframe_index), 0},
+    {"schema", F_STR, false, false, AT(schema), 0},
+    {"table_name", F_TABLE, true, false, AT(table_name), 0},
+    {"file", F_FILE, true, true, 0, 0},
+    {"delimiter", F_STR, false, true, OPT(delimiter), 0},
+    {"column_data_types", F_STR, false, false, AT(column_data_types), 0},
+    {"day_first", F_BOOL, false, false, OPT(day_first), 0},
+    {"skip_blank_lines", F_BOOL, false, false, OPT(skip_blank_lines), 0},
+    {"skip_initial_space", F_BOOL, false, false, OPT(skip_initial_space), 0},
+    {"column_dates", F_LIST, false, false, OPT(column_dates), OPT(n_column_dates)},
+    {"decimal_character", F_STR, false, false, OPT(decimal), 0},
+    {"header_row", F_INT, false, true, OPT(header_row), 0},
+    {"index_column", F_NAME, false, false, OPT(index_column), 0},
+    {"null_values", F_LIST, false, false, OPT(null_values), OPT(n_null_values)},
+    {"rows_to_read", F_ROWS, false, false, OPT(rows_to_read), 0},
+    {"skip_rows", F_INT, false, false, OPT(skip_rows), 0},
+    {"sheet_name", F_NAME, false, false, OPT(sheet_name), 0},
 };
 
 static const char *const default_extensions[] = {"xlsx", "xls", "csv", "tsv", "txt", "parquet", "zip"};
@@ -124,59 +140,52 @@ static void add_error(json_t *errors, const char *field, const char *msg) {
     json_object_set_new(errors, field, json_pack("[s]", msg));
 }
 
+static bool one_of(const char *v, const char *const *choices) {
+    for (; *choices; choices++)
+        if (!strcmp(v, *choices)) return true;
+    return false;
+}
+
 /* One field's value into f; its error message or NULL. */
 static const char *load_field(request_t *req, const field_t *fd, const char *v, upload_form_t *f) {
-    upload_options_t *o = &f->options;
+    static const char *const types[] = {"csv", "excel", "columnar", NULL};
+    static const char *const strategies[] = {"fail", "replace", "append", NULL};
+    char *at = (char *)f + fd->at;
     long iv;
     int bv;
-    const char **list;
-    size_t n;
+    size_t len;
     switch (fd->kind) {
     case F_TYPE:
-        if (strcmp(v, "csv") && strcmp(v, "excel") && strcmp(v, "columnar")) return "Must be one of: csv, excel, columnar.";
-        f->type = v;
-        return NULL;
+        if (!one_of(v, types)) return "Must be one of: csv, excel, columnar.";
+        break;
     case F_EXISTS:
-        if (strcmp(v, "fail") && strcmp(v, "replace") && strcmp(v, "append")) return "Must be one of: fail, replace, append.";
-        f->already_exists = v;
-        return NULL;
-    case F_TABLE: {
-        size_t len = utf8_chars(v);
+        if (!one_of(v, strategies)) return "Must be one of: fail, replace, append.";
+        break;
+    case F_TABLE:
+        len = utf8_chars(v);
         if (len < 1 || len > 10000) return "Length must be between 1 and 10000.";
-        f->table_name = v;
-        return NULL;
-    }
+        break;
     case F_BOOL:
         if ((bv = py_bool(v)) < 0) return "Not a valid boolean.";
-        if (!strcmp(fd->name, "dataframe_index")) o->dataframe_index = bv;
-        else if (!strcmp(fd->name, "day_first")) o->day_first = bv;
-        else if (!strcmp(fd->name, "skip_blank_lines")) o->skip_blank_lines = bv;
-        else o->skip_initial_space = bv;
+        *(bool *)at = bv;
         return NULL;
     case F_INT:
     case F_ROWS:
         if (!py_int(v, &iv)) return "Not a valid integer.";
         if (fd->kind == F_ROWS && iv < 1) return "Must be greater than or equal to 1.";
-        if (fd->kind == F_ROWS) o->rows_to_read = iv;
-        else if (!strcmp(fd->name, "header_row")) o->header_row = iv;
-        else o->skip_rows = iv;
+        *(long *)at = iv;
         return NULL;
     case F_LIST:
-        list = split_list(req->arena, v, &n);
-        if (!strcmp(fd->name, "columns_read")) o->columns_read = list, o->n_columns_read = n;
-        else if (!strcmp(fd->name, "column_dates")) o->column_dates = list, o->n_column_dates = n;
-        else o->null_values = list, o->n_null_values = n;
+        *(const char ***)at = split_list(req->arena, v, &len);
+        *(size_t *)((char *)f + fd->count_at) = len;
         return NULL;
+    case F_NAME:
+        if (!*v) return NULL;
+        break;
     case F_STR:
-        if (!strcmp(fd->name, "index_label")) o->index_label = v;
-        else if (!strcmp(fd->name, "schema")) f->schema = v;
-        else if (!strcmp(fd->name, "delimiter")) o->delimiter = v;
-        else if (!strcmp(fd->name, "decimal_character")) o->decimal = v;
-        else if (!strcmp(fd->name, "index_column")) o->index_column = *v ? v : NULL;
-        else if (!strcmp(fd->name, "sheet_name")) o->sheet_name = *v ? v : NULL;
-        return NULL; /* column_data_types is decoded after the fields */
-    case F_FILE: return NULL;
+    case F_FILE: break;
     }
+    if (fd->kind != F_FILE) *(const char **)at = v;
     return NULL;
 }
 
@@ -238,7 +247,7 @@ json_t *upload_form_load(request_t *req, bool metadata_schema, upload_form_t *f)
     if (f->file && !extension_allowed(req, f->filename ? f->filename : ""))
         add_error(errors, "file", "File extension is not allowed.");
     if (json_object_size(errors)) return errors;
-    if (!metadata_schema && !load_dtypes(req, json_string_value(json_object_get(form, "column_data_types")), f)) {
+    if (!metadata_schema && !load_dtypes(req, f->column_data_types, f)) {
         add_error(errors, "_schema", "Invalid JSON format for column_data_types");
         return errors;
     }
