@@ -3,11 +3,13 @@
 
 CC      ?= gcc
 DEB_PKGS = build-essential pkg-config libfcgi-dev libpq-dev libjansson-dev libhiredis-dev \
-           libev-dev libssl-dev zlib1g-dev libmsgpack-dev libyaml-dev libzip-dev libcriterion-dev postgresql redis-server nginx-light \
-           spawn-fcgi wrk curl procps
+           libev-dev libssl-dev zlib1g-dev libmsgpack-dev libyaml-dev libzip-dev libexpat1-dev libfreexl-dev libcsv-dev \
+           libcriterion-dev postgresql redis-server nginx-light spawn-fcgi wrk curl procps
 BASE_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -I/usr/include/postgresql -MMD -MP
-# libyaml: YAML bundles (import/export); libzip: ZIP bundles.
-LDLIBS  = -lev -ljansson -lhiredis -lmsgpackc -lpq -lssl -lcrypto -lz -lyaml -lzip -lpthread -lm
+# libyaml: YAML bundles (import/export); libzip: ZIP bundles and .xlsx archives.
+# libexpat: streaming XML parser for .xlsx parts; libfreexl: .xls (BIFF) workbooks.
+# libcsv: CSV file uploads (a small, well-kept RFC 4180 tokenizer with quoting and doubled quotes).
+LDLIBS  = -lev -ljansson -lhiredis -lmsgpackc -lpq -lssl -lcrypto -lz -lyaml -lzip -lexpat -lfreexl -lcsv -lpthread -lm
 
 MODE ?= release
 ifeq ($(MODE),asan)

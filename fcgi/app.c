@@ -49,6 +49,7 @@ static const route_table_t *const route_tables[] = {
     &dataset_routes,
     &database_routes,
     &database_extra_routes,
+    &database_upload_routes,
     &import_bundle_routes,
     &export_bundle_routes,
     &legacy_datasource_routes,

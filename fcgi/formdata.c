@@ -52,7 +52,8 @@ static const char *find_bytes(const char *hay, size_t hlen, const char *needle, 
 }
 
 /* Walks the parts of a multipart/form-data body. */
-static void multipart_foreach(request_t *req, const char *boundary, bool files, form_field_fn fn, void *ud) {
+static void multipart_foreach(request_t *req, const char *boundary, bool files, form_field_fn fn, void *ud,
+                              const char **filename) {
     const char *body = req->body.data;
     size_t blen = req->body.len;
     char *delim = arena_sprintf(req->arena, "--%s", boundary);
@@ -70,7 +71,7 @@ static void multipart_foreach(request_t *req, const char *boundary, bool files, 
         const char *next = find_bytes(content, (size_t)(end - content), next_delim, dlen + 2);
         if (!next) return;
         /* headers: find Content-Disposition */
-        char *name = NULL;
+        char *name = NULL, *fname = NULL;
         bool is_file = false;
         const char *h = p;
         while (h < hdr_end) {
@@ -78,12 +79,14 @@ static void multipart_foreach(request_t *req, const char *boundary, bool files, 
             size_t hl = eol ? (size_t)(eol - h) : (size_t)(hdr_end - h);
             if (hl > 20 && !strncasecmp(h, "Content-Disposition:", 20)) {
                 name = header_param(req->arena, h, hl, "name");
-                is_file = header_param(req->arena, h, hl, "filename") != NULL;
+                fname = header_param(req->arena, h, hl, "filename");
+                is_file = fname != NULL;
             }
             if (!eol) break;
             h = eol + 2;
         }
         if (name && is_file == files) {
+            if (filename) *filename = fname;
             size_t vlen = (size_t)(next - content);
             fn(ud, name, arena_strndup(req->arena, content, vlen), vlen);
         }
@@ -98,7 +101,7 @@ void form_foreach(request_t *req, form_field_fn fn, void *ud) {
         urlencoded_foreach(req, req->body.data, req->body.len, fn, ud);
     } else if (!strncasecmp(ct, "multipart/form-data", 19)) {
         char *boundary = header_param(req->arena, ct, strlen(ct), "boundary");
-        if (boundary && *boundary) multipart_foreach(req, boundary, false, fn, ud);
+        if (boundary && *boundary) multipart_foreach(req, boundary, false, fn, ud, NULL);
     }
 }
 
@@ -107,24 +110,30 @@ typedef struct file_ctx {
     const char *data;
     size_t len;
     bool found;
+    const char *current_filename; /* of the part being offered */
+    const char *filename;         /* of the part found */
 } file_ctx_t;
 
 static void find_file(void *ud, const char *name, const char *value, size_t len) {
     file_ctx_t *c = ud;
     if (c->found || strcmp(name, c->name)) return;
     c->found = true;
+    c->filename = c->current_filename;
     c->data = value;
     c->len = len;
 }
 
-const char *form_file(request_t *req, const char *name, size_t *len) {
-    file_ctx_t c = {name, NULL, 0, false};
+const char *form_file(request_t *req, const char *name, size_t *len) { return form_file_named(req, name, len, NULL); }
+
+const char *form_file_named(request_t *req, const char *name, size_t *len, const char **filename) {
+    file_ctx_t c = {name, NULL, 0, false, NULL, NULL};
     const char *ct = req_header(req, "Content-Type");
     *len = 0;
     if (!ct || !req->body.len || strncasecmp(ct, "multipart/form-data", 19)) return NULL;
     char *boundary = header_param(req->arena, ct, strlen(ct), "boundary");
-    if (boundary && *boundary) multipart_foreach(req, boundary, true, find_file, &c);
+    if (boundary && *boundary) multipart_foreach(req, boundary, true, find_file, &c, &c.current_filename);
     *len = c.len;
+    if (filename) *filename = c.filename;
     return c.data;
 }
 

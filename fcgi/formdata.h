@@ -23,6 +23,9 @@ const char *form_value(request_t *req, const char *name);
 /* Content of the first file part named `name` of a multipart body
  * (request.files[name]), on the request arena; NULL when absent. */
 const char *form_file(request_t *req, const char *name, size_t *len);
+/* Same, with the part's filename (its Content-Disposition filename, quotes
+ * removed) in *filename when filename is not NULL. */
+const char *form_file_named(request_t *req, const char *name, size_t *len, const char **filename);
 /* request.form.to_dict(): first value per name, in first-seen order. */
 json_t *form_dict(request_t *req);
 /* request.args.to_dict(), same rules over the query string. */

@@ -460,6 +460,102 @@ pg_result_t *pg_conn_query_prepared(pg_conn_t *c, arena_t *a, pg_error_t *err, c
     return run(c, a, err, name, sql, nparams, params, &res) == RUN_OK ? res : NULL;
 }
 
+/* Waits for the COPY IN state of a command already sent on c. */
+static bool copy_started(pg_conn_t *c, arena_t *a, pg_error_t *err, double deadline) {
+    for (;;) {
+        while (!PQisBusy(c->pg)) {
+            PGresult *r = PQgetResult(c->pg);
+            if (!r) {
+                set_err(err, PG_ERR_QUERY, "COPY did not start", a);
+                return false;
+            }
+            ExecStatusType es = PQresultStatus(r);
+            if (es == PGRES_COPY_IN) {
+                PQclear(r);
+                return true;
+            }
+            const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+            set_err(err, PG_ERR_QUERY, PQresultErrorMessage(r), a);
+            if (err && state) snprintf(err->sqlstate, sizeof err->sqlstate, "%s", state);
+            PQclear(r);
+            pg_result_t *rest;
+            (void)collect(c, a, NULL, &rest); /* drain to the end of the command */
+            return false;
+        }
+        pg_status_t st = wait_socket(c, EV_READ, deadline, NULL);
+        if (st != PG_OK || !PQconsumeInput(c->pg)) {
+            set_err(err, st == PG_OK ? PG_ERR_CONNECT : st, st == PG_ERR_TIMEOUT ? "query timed out" : "connection lost", a);
+            if (st != PG_OK) cancel_server_query(c);
+            c->broken = true;
+            return false;
+        }
+    }
+}
+
+/* Queues data for the server, waiting for the socket whenever libpq's
+ * buffer is full (the connection is non-blocking). */
+static bool copy_put(pg_conn_t *c, arena_t *a, pg_error_t *err, const char *data, size_t len, double deadline) {
+    const size_t chunk = 64 * 1024;
+    for (size_t off = 0; off < len;) {
+        size_t n = len - off < chunk ? len - off : chunk;
+        int rc = PQputCopyData(c->pg, data + off, (int)n);
+        if (rc == 1) {
+            off += n;
+            continue;
+        }
+        if (rc < 0) {
+            set_err(err, PG_ERR_CONNECT, PQerrorMessage(c->pg), a);
+            c->broken = true;
+            return false;
+        }
+        pg_status_t st = wait_socket(c, EV_WRITE, deadline, NULL);
+        if (st != PG_OK) {
+            set_err(err, st, st == PG_ERR_TIMEOUT ? "query timed out" : "request cancelled", a);
+            cancel_server_query(c);
+            c->broken = true;
+            return false;
+        }
+        if (PQflush(c->pg) < 0) {
+            set_err(err, PG_ERR_CONNECT, PQerrorMessage(c->pg), a);
+            c->broken = true;
+            return false;
+        }
+    }
+    for (;;) {
+        int rc = PQputCopyEnd(c->pg, NULL);
+        if (rc == 1) return true;
+        if (rc < 0) {
+            set_err(err, PG_ERR_CONNECT, PQerrorMessage(c->pg), a);
+            c->broken = true;
+            return false;
+        }
+        pg_status_t st = wait_socket(c, EV_WRITE, deadline, NULL);
+        if (st != PG_OK) {
+            set_err(err, st, st == PG_ERR_TIMEOUT ? "query timed out" : "request cancelled", a);
+            cancel_server_query(c);
+            c->broken = true;
+            return false;
+        }
+    }
+}
+
+bool pg_conn_copy_in(pg_conn_t *c, arena_t *a, pg_error_t *err, const char *sql, const char *data, size_t len) {
+    if (fiber_current() && fiber_is_cancelled(fiber_current())) {
+        set_err(err, PG_ERR_CANCELLED, "request cancelled", NULL);
+        return false;
+    }
+    double deadline = c->pool->opts.query_timeout > 0 ? ev_time() + c->pool->opts.query_timeout : 0;
+    if (!PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0)) {
+        set_err(err, PG_ERR_CONNECT, PQerrorMessage(c->pg), a);
+        c->broken = true;
+        return false;
+    }
+    if (!copy_started(c, a, err, deadline)) return false;
+    if (!copy_put(c, a, err, data, len, deadline)) return false;
+    pg_result_t *res;
+    return collect(c, a, err, &res) == RUN_OK;
+}
+
 bool pg_begin(pg_conn_t *c, arena_t *a, pg_error_t *err) { return pg_conn_query(c, a, err, "BEGIN", 0, NULL); }
 bool pg_commit(pg_conn_t *c, arena_t *a, pg_error_t *err) { return pg_conn_query(c, a, err, "COMMIT", 0, NULL); }
 bool pg_rollback(pg_conn_t *c, arena_t *a, pg_error_t *err) {

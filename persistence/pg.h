@@ -74,6 +74,10 @@ pg_result_t *pg_conn_query(pg_conn_t *c, arena_t *a, pg_error_t *err, const char
                            const char *const *params);
 pg_result_t *pg_conn_query_prepared(pg_conn_t *c, arena_t *a, pg_error_t *err, const char *name,
                                     const char *sql, int nparams, const char *const *params);
+/* COPY ... FROM STDIN on c: sends the `len` bytes of data (COPY text
+ * format) without blocking, then waits for the command's result. false
+ * with err on failure (the server's error, timeout, cancellation). */
+bool pg_conn_copy_in(pg_conn_t *c, arena_t *a, pg_error_t *err, const char *sql, const char *data, size_t len);
 bool pg_begin(pg_conn_t *c, arena_t *a, pg_error_t *err);
 bool pg_commit(pg_conn_t *c, arena_t *a, pg_error_t *err);
 bool pg_rollback(pg_conn_t *c, arena_t *a, pg_error_t *err);

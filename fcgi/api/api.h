@@ -48,6 +48,7 @@ extern const route_table_t legacy_datasource_routes; /* legacy_datasource.c: /da
 extern const route_table_t dataset_routes; /* dataset_routes.c: /api/v1/dataset writes and extras */
 extern const route_table_t database_extra_routes; /* database_extras.c: function names, extra metadata, ssh tunnel, validate_sql */
 extern const route_table_t database_routes; /* database_info.c: /api/v1/database extras and target endpoints */
+extern const route_table_t database_upload_routes; /* database_upload.c: upload_metadata, <pk>/upload */
 extern const route_table_t import_bundle_routes; /* import_bundle.c: POST <resource>/import/, assets/import/ */
 extern const route_table_t export_bundle_routes; /* export_bundle.c: GET <resource>/export/, assets/export/ */
 extern const route_table_t advanced_data_type_routes; /* advanced_data_type.c: /api/v1/advanced_data_type/ */
