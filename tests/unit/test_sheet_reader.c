@@ -820,6 +820,13 @@ Test(sheet_xls, biff8_workbook) {
     expect_empty(g, 0, 0);
     expect_float(g, 1, 1, -1.25);
     sheet_book_free(b);
+    /* a directory entry whose name claims 65520 bytes: freexl reads far past
+     * its 64-byte buffer (a crash, or garbage), in the reading process only */
+    char *bad = malloc(len);
+    memcpy(bad, xls, len);
+    bad[512 * 2 + 128 + 64] = (char)0xF0, bad[512 * 2 + 128 + 65] = (char)0xFF;
+    expect_open_error(bad, len, "Excel 97-2003 workbook could not be read");
+    free(bad);
     /* cut short: a clean error, never a crash */
     for (size_t cut = 8; cut < len; cut += 61) {
         sheet_book *t = NULL;
@@ -955,4 +962,29 @@ Test(sheet_fuzz, mutated_workbooks, .timeout = 120) {
     /* The generator must reach both outcomes, or it tests little. */
     cr_assert_gt(parsed, 150, "parsed %d", parsed);
     cr_assert_gt(refused, 1000, "refused %d", refused);
+}
+
+Test(sheet_fuzz, mutated_xls, .timeout = 120) {
+    rng_state = 0x2545f4914f6cdd1dULL;
+    size_t len;
+    char *xls = build_xls(&len);
+    cr_assert_eq(try_book(xls, len), 1);
+    strbuf_t sb;
+    strbuf_init(&sb, len + 64);
+    int parsed = 0, refused = 0;
+    for (int i = 0; i < 300; i++) { /* each open forks a reader process: keep the count modest */
+        strbuf_clear(&sb);
+        strbuf_append(&sb, xls, len);
+        size_t edits = 1 + rnd(4);
+        for (size_t e = 0; e < edits; e++) { /* overwrite bytes, keeping the length and the signature */
+            size_t pos = 8 + rnd(len - 8);
+            sb.data[pos] = rnd(2) ? (char)rnd(256) : (char)(sb.data[pos] ^ (1 << rnd(8)));
+        }
+        int ok = try_book(sb.data, sb.len);
+        parsed += ok, refused += !ok;
+    }
+    strbuf_free(&sb);
+    free(xls);
+    cr_assert_gt(parsed, 20, "parsed %d", parsed);
+    cr_assert_gt(refused, 20, "refused %d", refused);
 }
