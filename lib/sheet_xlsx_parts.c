@@ -124,7 +124,8 @@ typedef struct {
     triples sheets; /* name, r:id */
 } workbook_state;
 
-static bool truthy(const char *v) { return v && (!strcmp(v, "1") || !strcmp(v, "true")); }
+/* openpyxl's boolean attributes: any text but "", "false", "f" and "0". */
+static bool truthy(const char *v) { return v && *v && strcmp(v, "false") && strcmp(v, "f") && strcmp(v, "0"); }
 
 static void workbook_start(xlsx_xml *x, xlsx_tag tag, const char **attrs) {
     workbook_state *s = x->ud;

@@ -63,9 +63,9 @@ static long ref_column(const char *ref) {
         col = col * 26 + ((*p | 0x20) - 'a' + 1);
     if (!letters || letters > 3) return 0;
     p += *p == '$';
-    if (*p < '1' || *p > '9') return 0; /* no digits, or row 0 */
-    while (*p >= '0' && *p <= '9') p++;
-    return *p ? 0 : col;
+    bool digits = false, nonzero = false;
+    for (; *p >= '0' && *p <= '9'; p++) digits = true, nonzero |= *p != '0';
+    return *p || !digits || !nonzero ? 0 : col; /* row 0 does not exist */
 }
 
 static void row_start(xlsx_xml *x, const char **attrs) {

@@ -73,7 +73,7 @@ static size_t book_parts(const book_def *d, part *parts, char **owned) {
     strbuf_init(&wb, 256);
     strbuf_init(&rels, 256);
     strbuf_printf(&wb, "<workbook xmlns=\"" MAIN_NS "\" xmlns:r=\"" REL_NS "\"><workbookPr%s/><sheets>",
-                  d->date1904 ? " date1904=\"1\"" : "");
+                  d->date1904 ? " date1904=\"true\"" : " date1904=\"0\"");
     strbuf_puts(&rels, "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
     size_t n = 0;
     parts[n++] = (part){"[Content_Types].xml", d->sst ? CONTENT_TYPES_SST : CONTENT_TYPES};
@@ -343,7 +343,7 @@ Test(sheet_xlsx, sparse_cells_and_trimming) {
 }
 
 Test(sheet_xlsx, missing_references_count_on) {
-    const char *rows = "<row><c><v>1</v></c><c><v>2</v></c><c r=\"E1\"><v>5</v></c><c><v>6</v></c></row>"
+    const char *rows = "<row><c><v>1</v></c><c><v>2</v></c><c r=\"$e$01\"><v>5</v></c><c><v>6</v></c></row>"
                        "<row><c r=\"B7\"><v>7</v></c></row>"; /* the cell's own row number is not used */
     sheet_book *b;
     const sheet_grid *g = one_sheet(rows, NULL, NULL, false, &b);
@@ -582,6 +582,8 @@ Test(sheet_errors, bad_cells) {
     expect_grid_error("<row><c s=\"x\"><v>1</v></c></row>", NULL, "invalid style index");
     expect_grid_error("<row><c r=\"1A\"><v>1</v></c></row>", NULL, "invalid cell reference");
     expect_grid_error("<row><c r=\"A0\"><v>1</v></c></row>", NULL, "invalid cell reference");
+    expect_grid_error("<row><c r=\"A00\"><v>1</v></c></row>", NULL, "invalid cell reference");
+    expect_grid_error("<row><c r=\"A\"><v>1</v></c></row>", NULL, "invalid cell reference");
     expect_grid_error("<row><c r=\"ABCD1\"><v>1</v></c></row>", NULL, "invalid cell reference");
     expect_grid_error("<row r=\"x\"/>", NULL, "invalid row number");
     expect_grid_error("<row><c><v>1</v></row>", NULL, "not valid XML");
