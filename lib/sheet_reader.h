@@ -41,7 +41,8 @@ typedef struct sheet_book sheet_book;
 #define SHEET_MAX_PART_BYTES (512u << 20) /* decompressed size of one XML part */
 #define SHEET_MAX_XML_DEPTH 256u         /* element nesting */
 
-/* Detects .xlsx (zip) or .xls (OLE2/BIFF) from the bytes. 0 on success; -1 with a message in err. */
+/* Detects .xlsx (zip) or .xls (OLE2/BIFF, or bare BIFF2-4) from the bytes.
+ * 0 on success; -1 with a message in err. */
 int sheet_book_open(const void *data, size_t len, sheet_book **out, char *err, size_t errlen);
 size_t sheet_book_count(const sheet_book *b);              /* number of sheets, in workbook order */
 const char *sheet_book_name(const sheet_book *b, size_t i);

@@ -11,7 +11,8 @@
  * dates and times DATETIME (freexl gives them to the second, a date
  * format's value without its time of day and a time format's without its
  * date). freexl reports booleans and error cells alike as the integers 0/1,
- * so they come out as INT. */
+ * so they come out as INT, and it does not read formula results, so
+ * formula cells are empty. */
 #include <errno.h>
 #include <fcntl.h>
 #include <freexl.h>

@@ -276,7 +276,8 @@ static const char STYLES[] =
 
 Test(sheet_xlsx, dates_1900_system) {
     const char *rows = "<row r=\"1\"><c r=\"A1\" s=\"1\"><v>44927</v></c><c r=\"B1\" s=\"2\"><v>44927.5</v></c>"
-                       "<c r=\"C1\" s=\"5\"><v>1</v></c><c r=\"D1\" s=\"5\"><v>59</v></c><c r=\"E1\" s=\"5\"><v>61</v></c>"
+                       "<c r=\"C1\" s=\"5\"><v>1</v></c><c r=\"D1\" s=\"5\"><v>59</v></c>"
+                       "<c r=\"E1\" s=\"5\"><v>61</v></c>"
                        "<c r=\"F1\" s=\"5\"><v>0.25</v></c></row>"
                        "<row r=\"2\"><c r=\"A2\" s=\"3\"><v>2.5</v></c><c r=\"B2\" s=\"4\"><v>7</v></c>"
                        "<c r=\"C2\" s=\"6\"><v>44927</v></c><c r=\"D2\" s=\"0\"><v>44927</v></c>"
@@ -653,6 +654,9 @@ Test(sheet_xls, detection_and_errors) {
     static const char OLE[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
     cr_assert_str_eq(sheet_detect_format(OLE, 8), "xls");
     cr_assert_null(sheet_detect_format(OLE, 7));
+    cr_assert_str_eq(sheet_detect_format("\x09\x04\x06\x00\x00\x00\x10\x00", 8), "xls"); /* bare BIFF4 */
+    cr_assert_null(sheet_detect_format("\x09\x04\x06\x00\x00\x00\x20\x00", 8));
+    expect_open_error("\x09\x00\x04\x00\x07\x00\x10\x00", 8, "Excel 97-2003 workbook could not be read");
     expect_open_error(OLE, 8, "Excel 97-2003 workbook could not be read");
     /* a 512-byte OLE2 header with nothing behind it, and random sectors */
     unsigned char buf[4096];
