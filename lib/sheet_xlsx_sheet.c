@@ -180,7 +180,7 @@ static void cell_end(xlsx_xml *x) {
     sheet_state *s = x->ud;
     sheet_cell c = {0};
     if (!strcmp(s->type, "inlineStr")) { /* its <v>, if any, is not read */
-        if (s->has_is) 
+        if (s->has_is)
             c = (sheet_cell){.type = SHEET_STRING, .text = arena_strndup(s->b->arena, s->is.data, s->is.len)};
     } else if (s->v.len) {
         if (value_cell(x, s->v.data, &c) != 0) return;
