@@ -118,7 +118,9 @@ static void cell_start(xlsx_xml *x, const char **attrs) {
         return;
     }
     s->style = (long)sid;
-    snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
+    size_t tlen = t ? strnlen(t, sizeof s->type - 1) : 1;
+    memcpy(s->type, t ? t : "n", tlen); /* longer values are no known type either way */
+    s->type[tlen] = 0;
     s->has_is = false;
     strbuf_clear(&s->v);
     strbuf_clear(&s->is);
