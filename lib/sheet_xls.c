@@ -181,8 +181,11 @@ static int write_temp(const void *data, size_t len, char *path, size_t pathlen) 
 }
 
 static void child_limits(void) {
-    static const int FATAL[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGALRM, SIGTERM, SIGPIPE};
+    static const int FATAL[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGALRM, SIGXCPU, SIGTERM, SIGPIPE};
     for (size_t k = 0; k < sizeof FATAL / sizeof *FATAL; k++) signal(FATAL[k], SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL); /* the limits below must be able to end the child */
     int devnull = open("/dev/null", O_WRONLY);
     if (devnull >= 0) dup2(devnull, STDERR_FILENO), close(devnull); /* freexl's and sanitizers' reports */
     alarm(CHILD_SECONDS);
