@@ -202,7 +202,8 @@ static void child_main(int fd, const void *data, size_t len) {
     /* keep only the pipe: the worker's sockets must close when it closes them */
     if (fd != 3) fd = dup2(fd, 3);
     if (fd < 0) _exit(1);
-    close_range(4, ~0U, 0);
+    if (close_range(4, ~0U, 0) != 0) /* kernels before 5.9 */
+        for (int k = 4; k < 65536; k++) close(k);
     writer w = {.fd = fd};
     strbuf_init(&w.buf, 65536);
     char path[4096];
