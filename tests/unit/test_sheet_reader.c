@@ -6,6 +6,7 @@
  * workbook built record by record and read through freexl, and a
  * fixed-seed fuzz run over mutated workbooks. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -843,6 +844,44 @@ Test(sheet_xls, biff8_workbook) {
             sheet_book_grid(t, i, &tg, err, sizeof err);
         }
         sheet_book_free(t);
+    }
+    free(xls);
+}
+
+/* Several threads reading at once (as the offload pool does): every reader
+ * process must end and report on its own pipe. */
+typedef struct {
+    const char *data;
+    size_t len;
+    int ok;
+} xls_job;
+
+static void *read_xls_job(void *arg) {
+    xls_job *j = arg;
+    for (int k = 0; k < 4; k++) {
+        sheet_book *b = NULL;
+        char err[256];
+        const sheet_grid *g;
+        bool ok = sheet_book_open(j->data, j->len, &b, err, sizeof err) == 0 &&
+                  sheet_book_grid(b, 1, &g, err, sizeof err) == 0 && g->nrows == 2 && g->cells[3].type == SHEET_FLOAT;
+        j->ok += ok;
+        sheet_book_free(b);
+    }
+    return NULL;
+}
+
+Test(sheet_xls, concurrent_readers, .timeout = 60) {
+    size_t len;
+    char *xls = build_xls(&len);
+    pthread_t t[4];
+    xls_job jobs[4];
+    for (int k = 0; k < 4; k++) {
+        jobs[k] = (xls_job){xls, len, 0};
+        cr_assert_eq(pthread_create(&t[k], NULL, read_xls_job, &jobs[k]), 0);
+    }
+    for (int k = 0; k < 4; k++) {
+        pthread_join(t[k], NULL);
+        cr_assert_eq(jobs[k].ok, 4, "thread %d: %d of 4", k, jobs[k].ok);
     }
     free(xls);
 }
