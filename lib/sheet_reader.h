@@ -3,9 +3,10 @@
  * DataFrame (openpyxl engine): integral numbers are INT, other numbers FLOAT,
  * numbers with a date/time number format DATETIME, and so on.
  *
- * Parsing is CPU work, and .xls goes through a child process (fork) and a
- * temporary file, waited for by the caller: call these functions from the
- * offload pool, never on the event loop. A .xls workbook is read whole at
+ * Parsing is CPU work, and .xls goes through a temporary file and a helper
+ * process (the running executable started again, see sheet_xls.c) that the
+ * caller waits for: call these functions from the offload pool, never on the
+ * event loop. A .xls workbook is read whole at
  * open; an .xlsx sheet when its grid is first asked for.
  *
  * Ownership: a sheet_book owns every string and grid it hands out;

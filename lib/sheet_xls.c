@@ -1,11 +1,15 @@
 /* The .xls backend (Excel 97-2003, BIFF in an OLE2 container) on libfreexl.
  *
  * freexl trusts the lengths inside the file (a crafted directory entry makes
- * it read far past its buffers), so it never runs in the caller's process: a
- * short-lived child (fork) hands the bytes to freexl through a private
- * temporary file and streams every sheet's cells back over a pipe; a crash,
- * hang (alarm) or runaway output there only costs the upload. The whole
- * workbook is read at open.
+ * it read far past its buffers), so it never runs in the caller's process.
+ * The bytes go to a private temporary file, and a fresh process started from
+ * the running executable (/proc/self/exe, with LITESET_XLS_READER naming the
+ * file) reads it with freexl and streams every sheet's cells back over a
+ * pipe; a crash, hang (alarm) or runaway output there only costs the upload.
+ * The helper is entered from a constructor, before the program's main. It is
+ * a new executable image rather than a fork because a fork of a threaded
+ * process may inherit locks held by other threads (an allocator's, say) and
+ * hang on them. The whole workbook is read at open.
  *
  * Cell typing follows pandas' xlrd path: integral numbers INT, others FLOAT,
  * dates and times DATETIME (freexl gives them to the second, a date
@@ -17,6 +21,7 @@
 #include <fcntl.h>
 #include <freexl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +33,8 @@
 #include "lib/strbuf.h"
 
 #define CHILD_SECONDS 60u                   /* wall-clock limit of the reading child */
+#define HELPER_ENV "LITESET_XLS_READER"     /* set (to the workbook's path) in the helper process only */
+#define HELPER_FD 3                         /* the helper's end of the pipe */
 #define MAX_STREAM (SHEET_MAX_PART_BYTES)   /* bytes the child may send back */
 #define ERR_TOO_MANY_CELLS (-1000)          /* sheet errors of our own, next to freexl's codes */
 #define ERR_BAD_DATE (-1001)
@@ -181,11 +188,6 @@ static int write_temp(const void *data, size_t len, char *path, size_t pathlen) 
 }
 
 static void child_limits(void) {
-    static const int FATAL[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL, SIGALRM, SIGXCPU, SIGTERM, SIGPIPE};
-    for (size_t k = 0; k < sizeof FATAL / sizeof *FATAL; k++) signal(FATAL[k], SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL); /* the limits below must be able to end the child */
     int devnull = open("/dev/null", O_WRONLY);
     if (devnull >= 0) dup2(devnull, STDERR_FILENO), close(devnull); /* freexl's and sanitizers' reports */
     alarm(CHILD_SECONDS);
@@ -197,20 +199,13 @@ static void child_limits(void) {
 #endif
 }
 
-static void child_main(int fd, const void *data, size_t len) {
+static void child_main(const char *path) {
     child_limits();
-    /* keep only the pipe: the worker's sockets must close when it closes them */
-    if (fd != 3) fd = dup2(fd, 3);
-    if (fd < 0) _exit(1);
-    if (close_range(4, ~0U, 0) != 0) /* kernels before 5.9 */
-        for (int k = 4; k < 65536; k++) close(k);
-    writer w = {.fd = fd};
+    writer w = {.fd = HELPER_FD};
     strbuf_init(&w.buf, 65536);
-    char path[4096];
     const void *h = NULL;
-    bool written = write_temp(data, len, path, sizeof path) == 0;
-    int rc = written ? freexl_open(path, &h) : FREEXL_FILE_NOT_FOUND;
-    if (written) unlink(path);
+    int rc = freexl_open(path, &h);
+    unlink(path); /* read whole by now; the parent unlinks it too, whatever happens here */
     if (rc == FREEXL_OK && !h) rc = FREEXL_CRAFTED_FILE; /* freexl drops a broken stream this way */
     unsigned int count = 0;
     if (rc == FREEXL_OK) rc = freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count);
@@ -237,22 +232,60 @@ static void child_main(int fd, const void *data, size_t len) {
     _exit(0);
 }
 
+/* The helper process starts here, before main. */
+__attribute__((constructor)) static void xls_helper_entry(void) {
+    const char *path = getenv(HELPER_ENV);
+    if (path) child_main(path);
+}
+
 /* ---- the parent: run the child, read its stream into the book ---- */
 
-/* Reads everything the child writes (bounded), then reaps it. */
+/* Starts the helper on path with its output on wfd; 0 or an errno. */
+static int spawn_helper(const char *path, int wfd, pid_t *pid) {
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawnattr_init(&attr);
+    posix_spawn_file_actions_adddup2(&fa, wfd, HELPER_FD);
+    posix_spawn_file_actions_addclosefrom_np(&fa, HELPER_FD + 1); /* none of the worker's sockets */
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);  /* its time limits must be able to end it */
+    posix_spawnattr_setsigdefault(&attr, &all); /* SIGPIPE and others the worker ignores */
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    char *env = xasprintf("%s=%s", HELPER_ENV, path);
+    char *argv[] = {"liteset-xls-reader", NULL}, *envp[] = {env, NULL}; /* nothing else of the caller's environment */
+    int rc = posix_spawn(pid, "/proc/self/exe", &fa, &attr, argv, envp);
+    free(env);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&fa);
+    return rc;
+}
+
+/* Reads everything the helper writes (bounded), then reaps it. */
 static int run_child(const void *data, size_t len, strbuf_t *out, char *err, size_t errlen) {
+    char path[4096];
+    if (write_temp(data, len, path, sizeof path) != 0)
+        return sheet_fail(err, errlen, "Excel 97-2003 workbook could not be read: no temporary file");
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return sheet_fail(err, errlen, "Excel 97-2003 workbook could not be read: no pipe");
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]), close(fds[1]);
-        return sheet_fail(err, errlen, "Excel 97-2003 workbook could not be read: no process");
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        unlink(path);
+        return sheet_fail(err, errlen, "Excel 97-2003 workbook could not be read: no pipe");
     }
-    if (pid == 0) {
-        close(fds[0]);
-        child_main(fds[1], data, len);
-    }
+    /* the write end must not already be descriptor 3, which the helper's
+     * dup2 would leave close-on-exec */
+    int wfd = fcntl(fds[1], F_DUPFD_CLOEXEC, HELPER_FD + 1);
     close(fds[1]);
+    pid_t pid;
+    int sp = wfd < 0 ? errno : spawn_helper(path, wfd, &pid);
+    if (wfd >= 0) close(wfd);
+    if (sp != 0) {
+        close(fds[0]);
+        unlink(path);
+        return sheet_fail(err, errlen, "Excel 97-2003 workbook could not be read: the reader did not start (%s)",
+                          strerror(sp));
+    }
     int rc = 0;
     char chunk[65536];
     for (;;) {
@@ -271,6 +304,7 @@ static int run_child(const void *data, size_t len, strbuf_t *out, char *err, siz
      * an event loop's SIGCHLD handler may have reaped the child already */
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
     }
+    unlink(path);
     return rc;
 }
 

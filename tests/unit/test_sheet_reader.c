@@ -835,7 +835,7 @@ Test(sheet_xls, biff8_workbook) {
     expect_open_error(bad, len, "Excel 97-2003 workbook could not be read");
     free(bad);
     /* cut short: a clean error, never a crash */
-    for (size_t cut = 8; cut < len; cut += 61) {
+    for (size_t cut = 8; cut < len; cut += 127) {
         sheet_book *t = NULL;
         char err[256] = "";
         if (sheet_book_open(xls, cut, &t, err, sizeof err) != 0) cr_assert_neq(err[0], 0);
@@ -1017,7 +1017,7 @@ Test(sheet_fuzz, mutated_xls, .timeout = 120) {
     strbuf_t sb;
     strbuf_init(&sb, len + 64);
     int parsed = 0, refused = 0;
-    for (int i = 0; i < 300; i++) { /* each open forks a reader process: keep the count modest */
+    for (int i = 0; i < 150; i++) { /* each open starts a reader process: keep the count modest */
         strbuf_clear(&sb);
         strbuf_append(&sb, xls, len);
         size_t edits = 1 + rnd(4);
@@ -1030,6 +1030,6 @@ Test(sheet_fuzz, mutated_xls, .timeout = 120) {
     }
     strbuf_free(&sb);
     free(xls);
-    cr_assert_gt(parsed, 20, "parsed %d", parsed);
-    cr_assert_gt(refused, 20, "refused %d", refused);
+    cr_assert_gt(parsed, 15, "parsed %d", parsed);
+    cr_assert_gt(refused, 15, "refused %d", refused);
 }
