@@ -176,7 +176,8 @@ static void styles_start(xlsx_xml *x, xlsx_tag tag, const char **attrs) {
     long id = 0;
     const char *v = xlsx_attr(attrs, "numFmtId", false);
     if (v && !parse_long(v, &id)) {
-        xlsx_xml_fail(x, "invalid numFmtId '%.40s'", v);
+        char clip[SHEET_CLIP_SIZE];
+        xlsx_xml_fail(x, "invalid numFmtId '%s'", sheet_clip(v, clip));
         return;
     }
     s->xf_fmt[s->nxf++] = id;

@@ -37,9 +37,9 @@ static void col_name(long col, char out[8]) {
 
 static void cell_fail(xlsx_xml *x, const char *what, const char *value) {
     sheet_state *s = x->ud;
-    char col[8];
+    char col[8], clip[SHEET_CLIP_SIZE];
     col_name(s->col, col);
-    xlsx_xml_fail(x, "Worksheet '%s' cell %s%lld: %s '%.40s'", s->sheet, col, s->row, what, value);
+    xlsx_xml_fail(x, "Worksheet '%s' cell %s%lld: %s '%s'", s->sheet, col, s->row, what, sheet_clip(value, clip));
 }
 
 /* Whole number text (openpyxl also takes "3.0" for row numbers); values
@@ -73,7 +73,8 @@ static void row_start(xlsx_xml *x, const char **attrs) {
     const char *r = xlsx_attr(attrs, "r", false);
     long long n = s->row + 1;
     if (r && !whole_number(r, &n)) {
-        xlsx_xml_fail(x, "Worksheet '%s': invalid row number '%.40s'", s->sheet, r);
+        char clip[SHEET_CLIP_SIZE];
+        xlsx_xml_fail(x, "Worksheet '%s': invalid row number '%s'", s->sheet, sheet_clip(r, clip));
         return;
     }
     if (n > (long long)SHEET_MAX_ROWS) {
@@ -103,11 +104,12 @@ static void cell_start(xlsx_xml *x, const char **attrs) {
     const char *style = xlsx_attr(attrs, "s", false);
     long col = ref ? ref_column(ref) : s->col + 1;
     if (ref && !col) {
-        xlsx_xml_fail(x, "Worksheet '%s': invalid cell reference '%.40s'", s->sheet, ref);
+        char clip[SHEET_CLIP_SIZE];
+        xlsx_xml_fail(x, "Worksheet '%s': invalid cell reference '%s'", s->sheet, sheet_clip(ref, clip));
         return;
     }
     if (col > (long)SHEET_MAX_COLS) {
-        xlsx_xml_fail(x, "Worksheet '%s': cell %.40s is beyond the %u columns a sheet can have", s->sheet, ref,
+        xlsx_xml_fail(x, "Worksheet '%s': column %ld is beyond the %u columns a sheet can have", s->sheet, col,
                       SHEET_MAX_COLS);
         return;
     }

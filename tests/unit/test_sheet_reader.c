@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "lib/sheet_reader.h"
 #include "lib/strbuf.h"
 #include "lib/zipfile.h"
@@ -150,6 +152,13 @@ static const sheet_grid *one_sheet(const char *rows, const char *sst, const char
     return grid_ok(*out, 0);
 }
 
+/* Messages reach JSON bodies: they must be valid UTF-8. */
+static void expect_utf8(const char *msg) {
+    json_t *j = json_string(msg);
+    cr_assert_not_null(j, "message is not UTF-8: %s", msg);
+    json_decref(j);
+}
+
 /* The error sheet_book_grid gives for a one-sheet book of these rows. */
 static void expect_grid_error(const char *rows, const char *sst, const char *needle) {
     sheet_def s = {"Sheet1", rows};
@@ -163,6 +172,7 @@ static void expect_grid_error(const char *rows, const char *sst, const char *nee
     cr_assert_eq(sheet_book_grid(b, 0, &g, err, sizeof err), -1, "no error for %s", rows);
     cr_assert_null(g);
     cr_assert(strstr(err, needle), "error '%s' lacks '%s'", err, needle);
+    expect_utf8(err);
     sheet_book_free(b);
 }
 
@@ -588,6 +598,11 @@ Test(sheet_errors, bad_cells) {
     expect_grid_error("<row><c r=\"A\"><v>1</v></c></row>", NULL, "invalid cell reference");
     expect_grid_error("<row><c r=\"ABCD1\"><v>1</v></c></row>", NULL, "invalid cell reference");
     expect_grid_error("<row r=\"x\"/>", NULL, "invalid row number");
+    /* values quoted in messages are cut to 40 bytes on a character boundary */
+    expect_grid_error("<row><c><v>1\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                      "</v></c></row>",
+                      NULL, "invalid number '1\xc3\xa9");
     expect_grid_error("<row><c><v>1</v></row>", NULL, "not valid XML");
     expect_grid_error("<row><c><v>1</v></c></row><bad attr=></bad>", NULL, "not valid XML");
 }
@@ -598,7 +613,8 @@ Test(sheet_errors, huge_dimensions) {
     const sheet_grid *g = one_sheet("<row><c><v>1</v></c></row>", NULL, NULL, false, &b);
     cr_assert_eq(g->nrows, 1);
     sheet_book_free(b);
-    expect_grid_error("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>", NULL, "beyond the 16384 columns");
+    expect_grid_error("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>", NULL, "column 16385 is beyond the 16384 columns");
+    expect_grid_error("<row r=\"1\"><c r=\"XFD1\"><v>1</v></c><c><v>2</v></c></row>", NULL, "column 16385 is beyond");
     expect_grid_error("<row r=\"1048577\"><c><v>1</v></c></row>", NULL, "beyond the 1048576 rows");
     expect_grid_error("<row r=\"99999999999999999999\"/>", NULL, "beyond the 1048576 rows");
     expect_grid_error("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
@@ -669,6 +685,22 @@ Test(sheet_xls, detection_and_errors) {
     memcpy(buf, OLE, 8);
     expect_open_error(buf, 512, "Excel 97-2003 workbook could not be read");
     expect_open_error(buf, sizeof buf, "Excel 97-2003 workbook could not be read");
+}
+
+/* A message cut by a small buffer still ends on a character boundary. */
+Test(sheet_errors, short_buffers_keep_utf8) {
+    sheet_def s = {"\xc3\xa9\xc3\xa9\xc3\xa9", "<row><c><v>x</v></c></row>"};
+    book_def d = {&s, 1, NULL, NULL, false};
+    size_t len;
+    char *zip = build_book(&d, &len);
+    sheet_book *b = open_ok(zip, len);
+    free(zip);
+    const sheet_grid *g;
+    char small[15];
+    cr_assert_eq(sheet_book_grid(b, 0, &g, small, sizeof small), -1);
+    cr_assert_str_eq(small, "Worksheet '\xc3\xa9"); /* the second é is cut after its first byte: dropped */
+    expect_utf8(small);
+    sheet_book_free(b);
 }
 
 /* A BIFF8 workbook in an OLE2 container, written record by record: two
@@ -936,6 +968,7 @@ static int try_book(const char *data, size_t len) {
     char err[256] = "";
     if (sheet_book_open(data, len, &b, err, sizeof err) != 0) {
         cr_assert_neq(err[0], 0);
+        expect_utf8(err);
         return 0;
     }
     int ok = 1;
@@ -944,6 +977,7 @@ static int try_book(const char *data, size_t len) {
         err[0] = 0;
         if (sheet_book_grid(b, i, &g, err, sizeof err) != 0) {
             cr_assert_neq(err[0], 0);
+            expect_utf8(err);
             ok = 0;
             continue;
         }
