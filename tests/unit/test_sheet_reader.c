@@ -613,7 +613,8 @@ Test(sheet_errors, huge_dimensions) {
     const sheet_grid *g = one_sheet("<row><c><v>1</v></c></row>", NULL, NULL, false, &b);
     cr_assert_eq(g->nrows, 1);
     sheet_book_free(b);
-    expect_grid_error("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>", NULL, "column 16385 is beyond the 16384 columns");
+    expect_grid_error("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>", NULL,
+                      "column 16385 is beyond the 16384 columns");
     expect_grid_error("<row r=\"1\"><c r=\"XFD1\"><v>1</v></c><c><v>2</v></c></row>", NULL, "column 16385 is beyond");
     expect_grid_error("<row r=\"1048577\"><c><v>1</v></c></row>", NULL, "beyond the 1048576 rows");
     expect_grid_error("<row r=\"99999999999999999999\"/>", NULL, "beyond the 1048576 rows");
