@@ -570,6 +570,18 @@ Test(sheet_errors, missing_and_broken_parts) {
                       "document type declarations are not allowed");
 }
 
+Test(sheet_errors, too_many_number_formats) {
+    strbuf_t sb;
+    strbuf_init(&sb, 1 << 16);
+    strbuf_puts(&sb, "<styleSheet><numFmts>");
+    for (int k = 0; k < 4097; k++) strbuf_printf(&sb, "<numFmt numFmtId=\"%d\" formatCode=\"0\"/>", 164 + k);
+    strbuf_puts(&sb, "</numFmts></styleSheet>");
+    sheet_def s = {"S", ""};
+    book_def d = {&s, 1, NULL, "<cellXfs/>", false};
+    expect_book_error(&d, NULL, "xl/styles.xml", sb.data, "more than 4096 number formats");
+    strbuf_free(&sb);
+}
+
 Test(sheet_errors, deep_nesting_is_refused) {
     strbuf_t sb;
     strbuf_init(&sb, 8192);
