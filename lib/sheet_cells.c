@@ -17,12 +17,28 @@
 #define DAYS_0001_01_01 (-719162LL)
 #define DAYS_10000_01_01 2932897LL
 
+void sheet_utf8_trim(char *s) {
+    size_t n = strlen(s), lead = n;
+    while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80) lead--; /* continuation bytes */
+    if (lead == 0 || (unsigned char)s[lead - 1] < 0xC0) return;             /* ends on ASCII */
+    unsigned char c = (unsigned char)s[lead - 1];
+    size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (n - (lead - 1) < want) s[lead - 1] = 0;
+}
+
+const char *sheet_clip(const char *s, char out[SHEET_CLIP_SIZE]) {
+    snprintf(out, 41, "%s", s ? s : "");
+    sheet_utf8_trim(out);
+    return out;
+}
+
 int sheet_fail(char *err, size_t errlen, const char *fmt, ...) {
     if (err && errlen) {
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(err, errlen, fmt, ap);
         va_end(ap);
+        sheet_utf8_trim(err);
     }
     return -1;
 }

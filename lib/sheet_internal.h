@@ -33,8 +33,14 @@ struct sheet_book {
 int sheet_xlsx_open(sheet_book *b, const void *data, size_t len, char *err, size_t errlen);
 int sheet_xls_open(sheet_book *b, const void *data, size_t len, char *err, size_t errlen);
 
-/* snprintf into err (errlen may be 0). Always returns -1. */
+/* snprintf into err (errlen may be 0), cut at a UTF-8 character boundary
+ * when it does not fit. Always returns -1. */
 int sheet_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Drops a UTF-8 sequence cut short at the end of s. */
+void sheet_utf8_trim(char *s);
+/* At most 40 bytes of s for a message, ending on a character boundary. */
+#define SHEET_CLIP_SIZE 44
+const char *sheet_clip(const char *s, char out[SHEET_CLIP_SIZE]);
 
 /* The cells a sheet parser found, in document order (0-based row/col). */
 typedef struct {

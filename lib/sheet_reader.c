@@ -16,6 +16,10 @@ static const sheet_format FORMATS[] = {
     {"xlsx", (const unsigned char *)"PK\x03\x04", 4, sheet_xlsx_open},
     {"xlsx", (const unsigned char *)"PK\x05\x06", 4, sheet_xlsx_open}, /* an empty archive */
     {"xls", (const unsigned char *)"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8, sheet_xls_open},
+    /* bare BIFF2, BIFF3 and BIFF4 worksheets (the signatures pandas knows) */
+    {"xls", (const unsigned char *)"\x09\x00\x04\x00\x07\x00\x10\x00", 8, sheet_xls_open},
+    {"xls", (const unsigned char *)"\x09\x02\x06\x00\x00\x00\x10\x00", 8, sheet_xls_open},
+    {"xls", (const unsigned char *)"\x09\x04\x06\x00\x00\x00\x10\x00", 8, sheet_xls_open},
 };
 
 static const sheet_format *detect(const void *data, size_t len) {

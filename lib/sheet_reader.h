@@ -3,8 +3,11 @@
  * DataFrame (openpyxl engine): integral numbers are INT, other numbers FLOAT,
  * numbers with a date/time number format DATETIME, and so on.
  *
- * Parsing is CPU work (and .xls goes through a temporary file): call these
- * functions from the offload pool, never on the event loop.
+ * Parsing is CPU work, and .xls goes through a temporary file and a helper
+ * process (the running executable started again, see sheet_xls.c) that the
+ * caller waits for: call these functions from the offload pool, never on the
+ * event loop. A .xls workbook is read whole at
+ * open; an .xlsx sheet when its grid is first asked for.
  *
  * Ownership: a sheet_book owns every string and grid it hands out;
  * sheet_book_free releases all. */
@@ -39,7 +42,8 @@ typedef struct sheet_book sheet_book;
 #define SHEET_MAX_PART_BYTES (512u << 20) /* decompressed size of one XML part */
 #define SHEET_MAX_XML_DEPTH 256u         /* element nesting */
 
-/* Detects .xlsx (zip) or .xls (OLE2/BIFF) from the bytes. 0 on success; -1 with a message in err. */
+/* Detects .xlsx (zip) or .xls (OLE2/BIFF, or bare BIFF2-4) from the bytes.
+ * 0 on success; -1 with a message in err. */
 int sheet_book_open(const void *data, size_t len, sheet_book **out, char *err, size_t errlen);
 size_t sheet_book_count(const sheet_book *b);              /* number of sheets, in workbook order */
 const char *sheet_book_name(const sheet_book *b, size_t i);

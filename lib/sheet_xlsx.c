@@ -43,6 +43,7 @@ void xlsx_xml_fail(xlsx_xml *x, const char *fmt, ...) {
         va_start(ap, fmt);
         vsnprintf(x->err, x->errlen, fmt, ap);
         va_end(ap);
+        sheet_utf8_trim(x->err);
     }
     XML_StopParser(x->parser, XML_FALSE);
 }

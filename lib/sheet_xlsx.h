@@ -30,12 +30,12 @@ typedef struct {
 /* Element local names the parsers care about; anything else is X_OTHER. */
 typedef enum {
     X_OTHER,
+    X_C, X_V, X_ROW, X_IS, X_SHEETDATA,       /* worksheet (the most frequent first: names are tried in order) */
+    X_SI, X_T, X_R,                           /* strings (shared and inline) */
     X_TYPES, X_DEFAULT, X_OVERRIDE,           /* [Content_Types].xml */
     X_RELATIONSHIP,                           /* *.rels */
     X_WORKBOOKPR, X_SHEETS, X_SHEET,          /* workbook */
     X_NUMFMTS, X_NUMFMT, X_CELLXFS, X_XF,     /* styles */
-    X_SI, X_T, X_R,                           /* strings (shared and inline) */
-    X_SHEETDATA, X_ROW, X_C, X_V, X_IS,       /* worksheet */
 } xlsx_tag;
 
 typedef struct xlsx_xml xlsx_xml;

@@ -9,7 +9,8 @@
 
 #include "lib/sheet_xlsx.h"
 
-#define MAX_ENTRIES 65536u /* content types, relationships, number formats, cell styles */
+#define MAX_ENTRIES 65536u /* content types, relationships, cell styles */
+#define MAX_NUMFMTS 4096u  /* custom number formats (Excel allows a few hundred) */
 #define MAX_TEXT 1048576u  /* one name, path or format code */
 
 static const char *const WORKBOOK_TYPES[] = {
@@ -124,7 +125,8 @@ typedef struct {
     triples sheets; /* name, r:id */
 } workbook_state;
 
-static bool truthy(const char *v) { return v && (!strcmp(v, "1") || !strcmp(v, "true")); }
+/* openpyxl's boolean attributes: any text but "", "false", "f" and "0". */
+static bool truthy(const char *v) { return v && *v && strcmp(v, "false") && strcmp(v, "f") && strcmp(v, "0"); }
 
 static void workbook_start(xlsx_xml *x, xlsx_tag tag, const char **attrs) {
     workbook_state *s = x->ud;
@@ -160,9 +162,14 @@ static bool parse_long(const char *s, long *out) {
 
 static void styles_start(xlsx_xml *x, xlsx_tag tag, const char **attrs) {
     styles_state *s = x->ud;
-    if (tag == X_NUMFMT && xlsx_up(x, 1) == X_NUMFMTS)
+    if (tag == X_NUMFMT && xlsx_up(x, 1) == X_NUMFMTS) {
+        if (s->fmts.len >= MAX_NUMFMTS) {
+            xlsx_xml_fail(x, "more than %u number formats", MAX_NUMFMTS);
+            return;
+        }
         triples_add(x, s->ar, &s->fmts, xlsx_attr(attrs, "numFmtId", false), xlsx_attr(attrs, "formatCode", false),
                     NULL);
+    }
     if (tag != X_XF || xlsx_up(x, 1) != X_CELLXFS) return;
     if (s->nxf >= MAX_ENTRIES) {
         xlsx_xml_fail(x, "more than %u cell styles", MAX_ENTRIES);
@@ -175,21 +182,39 @@ static void styles_start(xlsx_xml *x, xlsx_tag tag, const char **attrs) {
     long id = 0;
     const char *v = xlsx_attr(attrs, "numFmtId", false);
     if (v && !parse_long(v, &id)) {
-        xlsx_xml_fail(x, "invalid numFmtId '%.40s'", v);
+        char clip[SHEET_CLIP_SIZE];
+        xlsx_xml_fail(x, "invalid numFmtId '%s'", sheet_clip(v, clip));
         return;
     }
     s->xf_fmt[s->nxf++] = id;
 }
 
-/* XF_DATE, XF_ELAPSED or 0; a custom format with the id wins over the
- * built-in one. */
-static unsigned char format_kind(const styles_state *s, long id) {
-    for (size_t k = s->fmts.len; k-- > 0;) {
-        long fid;
-        if (!s->fmts.a[k] || !parse_long(s->fmts.a[k], &fid) || fid != id) continue;
-        if (!sheet_numfmt_is_date(s->fmts.b[k])) return 0;
-        return sheet_numfmt_is_elapsed(s->fmts.b[k]) ? XF_ELAPSED : XF_DATE;
+/* XF_DATE, XF_ELAPSED or 0 for a format code. */
+static unsigned char code_kind(const char *code) {
+    if (!sheet_numfmt_is_date(code)) return 0;
+    return sheet_numfmt_is_elapsed(code) ? XF_ELAPSED : XF_DATE;
+}
+
+/* The custom formats' ids (-1: none) and kinds, worked out once. */
+typedef struct {
+    long *id;
+    unsigned char *kind;
+    size_t n;
+} custom_formats;
+
+static custom_formats custom_of(const styles_state *s) {
+    custom_formats c = {xcalloc(s->fmts.len + 1, sizeof *c.id), xcalloc(s->fmts.len + 1, 1), s->fmts.len};
+    for (size_t k = 0; k < c.n; k++) {
+        if (!s->fmts.a[k] || !parse_long(s->fmts.a[k], &c.id[k])) c.id[k] = -1;
+        c.kind[k] = code_kind(s->fmts.b[k]);
     }
+    return c;
+}
+
+/* A custom format with the id (the last one listed) wins over the built-in one. */
+static unsigned char format_kind(const custom_formats *c, long id) {
+    for (size_t k = c->n; k-- > 0;)
+        if (c->id[k] == id) return c->kind[k];
     if (!sheet_numfmt_builtin_is_date(id)) return 0;
     return id == 46 ? XF_ELAPSED : XF_DATE; /* 46 is "[h]:mm:ss" */
 }
@@ -277,7 +302,9 @@ static int read_styles(sheet_book *b, xlsx_book *xb, char *err, size_t errlen) {
     if (rc == 0) {
         xb->nxf = s.nxf;
         xb->date_xf = arena_calloc(b->arena, s.nxf ? s.nxf : 1, sizeof *xb->date_xf);
-        for (size_t k = 0; k < s.nxf; k++) xb->date_xf[k] = format_kind(&s, s.xf_fmt[k]);
+        custom_formats c = custom_of(&s);
+        for (size_t k = 0; k < s.nxf; k++) xb->date_xf[k] = format_kind(&c, s.xf_fmt[k]);
+        free(c.id), free(c.kind);
     }
     triples_free(&s.fmts);
     free(s.xf_fmt);

@@ -37,9 +37,9 @@ static void col_name(long col, char out[8]) {
 
 static void cell_fail(xlsx_xml *x, const char *what, const char *value) {
     sheet_state *s = x->ud;
-    char col[8];
+    char col[8], clip[SHEET_CLIP_SIZE];
     col_name(s->col, col);
-    xlsx_xml_fail(x, "Worksheet '%s' cell %s%lld: %s '%.40s'", s->sheet, col, s->row, what, value);
+    xlsx_xml_fail(x, "Worksheet '%s' cell %s%lld: %s '%s'", s->sheet, col, s->row, what, sheet_clip(value, clip));
 }
 
 /* Whole number text (openpyxl also takes "3.0" for row numbers); values
@@ -63,9 +63,9 @@ static long ref_column(const char *ref) {
         col = col * 26 + ((*p | 0x20) - 'a' + 1);
     if (!letters || letters > 3) return 0;
     p += *p == '$';
-    if (*p < '1' || *p > '9') return 0; /* no digits, or row 0 */
-    while (*p >= '0' && *p <= '9') p++;
-    return *p ? 0 : col;
+    bool digits = false, nonzero = false;
+    for (; *p >= '0' && *p <= '9'; p++) digits = true, nonzero |= *p != '0';
+    return *p || !digits || !nonzero ? 0 : col; /* row 0 does not exist */
 }
 
 static void row_start(xlsx_xml *x, const char **attrs) {
@@ -73,7 +73,8 @@ static void row_start(xlsx_xml *x, const char **attrs) {
     const char *r = xlsx_attr(attrs, "r", false);
     long long n = s->row + 1;
     if (r && !whole_number(r, &n)) {
-        xlsx_xml_fail(x, "Worksheet '%s': invalid row number '%.40s'", s->sheet, r);
+        char clip[SHEET_CLIP_SIZE];
+        xlsx_xml_fail(x, "Worksheet '%s': invalid row number '%s'", s->sheet, sheet_clip(r, clip));
         return;
     }
     if (n > (long long)SHEET_MAX_ROWS) {
@@ -103,11 +104,12 @@ static void cell_start(xlsx_xml *x, const char **attrs) {
     const char *style = xlsx_attr(attrs, "s", false);
     long col = ref ? ref_column(ref) : s->col + 1;
     if (ref && !col) {
-        xlsx_xml_fail(x, "Worksheet '%s': invalid cell reference '%.40s'", s->sheet, ref);
+        char clip[SHEET_CLIP_SIZE];
+        xlsx_xml_fail(x, "Worksheet '%s': invalid cell reference '%s'", s->sheet, sheet_clip(ref, clip));
         return;
     }
     if (col > (long)SHEET_MAX_COLS) {
-        xlsx_xml_fail(x, "Worksheet '%s': cell %.40s is beyond the %u columns a sheet can have", s->sheet, ref,
+        xlsx_xml_fail(x, "Worksheet '%s': column %ld is beyond the %u columns a sheet can have", s->sheet, col,
                       SHEET_MAX_COLS);
         return;
     }
@@ -118,7 +120,9 @@ static void cell_start(xlsx_xml *x, const char **attrs) {
         return;
     }
     s->style = (long)sid;
-    snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
+    size_t tlen = t ? strnlen(t, sizeof s->type - 1) : 1;
+    memcpy(s->type, t ? t : "n", tlen); /* longer values are no known type either way */
+    s->type[tlen] = 0;
     s->has_is = false;
     strbuf_clear(&s->v);
     strbuf_clear(&s->is);
@@ -180,7 +184,8 @@ static void cell_end(xlsx_xml *x) {
     sheet_state *s = x->ud;
     sheet_cell c = {0};
     if (!strcmp(s->type, "inlineStr")) { /* its <v>, if any, is not read */
-        if (s->has_is) c = (sheet_cell){.type = SHEET_STRING, .text = arena_strndup(s->b->arena, s->is.data, s->is.len)};
+        if (s->has_is)
+            c = (sheet_cell){.type = SHEET_STRING, .text = arena_strndup(s->b->arena, s->is.data, s->is.len)};
     } else if (s->v.len) {
         if (value_cell(x, s->v.data, &c) != 0) return;
     }

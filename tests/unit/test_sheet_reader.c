@@ -6,10 +6,13 @@
  * workbook built record by record and read through freexl, and a
  * fixed-seed fuzz run over mutated workbooks. */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "lib/sheet_reader.h"
 #include "lib/strbuf.h"
@@ -73,7 +76,7 @@ static size_t book_parts(const book_def *d, part *parts, char **owned) {
     strbuf_init(&wb, 256);
     strbuf_init(&rels, 256);
     strbuf_printf(&wb, "<workbook xmlns=\"" MAIN_NS "\" xmlns:r=\"" REL_NS "\"><workbookPr%s/><sheets>",
-                  d->date1904 ? " date1904=\"1\"" : "");
+                  d->date1904 ? " date1904=\"true\"" : " date1904=\"0\"");
     strbuf_puts(&rels, "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
     size_t n = 0;
     parts[n++] = (part){"[Content_Types].xml", d->sst ? CONTENT_TYPES_SST : CONTENT_TYPES};
@@ -149,6 +152,13 @@ static const sheet_grid *one_sheet(const char *rows, const char *sst, const char
     return grid_ok(*out, 0);
 }
 
+/* Messages reach JSON bodies: they must be valid UTF-8. */
+static void expect_utf8(const char *msg) {
+    json_t *j = json_string(msg);
+    cr_assert_not_null(j, "message is not UTF-8: %s", msg);
+    json_decref(j);
+}
+
 /* The error sheet_book_grid gives for a one-sheet book of these rows. */
 static void expect_grid_error(const char *rows, const char *sst, const char *needle) {
     sheet_def s = {"Sheet1", rows};
@@ -162,6 +172,7 @@ static void expect_grid_error(const char *rows, const char *sst, const char *nee
     cr_assert_eq(sheet_book_grid(b, 0, &g, err, sizeof err), -1, "no error for %s", rows);
     cr_assert_null(g);
     cr_assert(strstr(err, needle), "error '%s' lacks '%s'", err, needle);
+    expect_utf8(err);
     sheet_book_free(b);
 }
 
@@ -276,7 +287,8 @@ static const char STYLES[] =
 
 Test(sheet_xlsx, dates_1900_system) {
     const char *rows = "<row r=\"1\"><c r=\"A1\" s=\"1\"><v>44927</v></c><c r=\"B1\" s=\"2\"><v>44927.5</v></c>"
-                       "<c r=\"C1\" s=\"5\"><v>1</v></c><c r=\"D1\" s=\"5\"><v>59</v></c><c r=\"E1\" s=\"5\"><v>61</v></c>"
+                       "<c r=\"C1\" s=\"5\"><v>1</v></c><c r=\"D1\" s=\"5\"><v>59</v></c>"
+                       "<c r=\"E1\" s=\"5\"><v>61</v></c>"
                        "<c r=\"F1\" s=\"5\"><v>0.25</v></c></row>"
                        "<row r=\"2\"><c r=\"A2\" s=\"3\"><v>2.5</v></c><c r=\"B2\" s=\"4\"><v>7</v></c>"
                        "<c r=\"C2\" s=\"6\"><v>44927</v></c><c r=\"D2\" s=\"0\"><v>44927</v></c>"
@@ -343,7 +355,7 @@ Test(sheet_xlsx, sparse_cells_and_trimming) {
 }
 
 Test(sheet_xlsx, missing_references_count_on) {
-    const char *rows = "<row><c><v>1</v></c><c><v>2</v></c><c r=\"E1\"><v>5</v></c><c><v>6</v></c></row>"
+    const char *rows = "<row><c><v>1</v></c><c><v>2</v></c><c r=\"$e$01\"><v>5</v></c><c><v>6</v></c></row>"
                        "<row><c r=\"B7\"><v>7</v></c></row>"; /* the cell's own row number is not used */
     sheet_book *b;
     const sheet_grid *g = one_sheet(rows, NULL, NULL, false, &b);
@@ -558,6 +570,18 @@ Test(sheet_errors, missing_and_broken_parts) {
                       "document type declarations are not allowed");
 }
 
+Test(sheet_errors, too_many_number_formats) {
+    strbuf_t sb;
+    strbuf_init(&sb, 1 << 16);
+    strbuf_puts(&sb, "<styleSheet><numFmts>");
+    for (int k = 0; k < 4097; k++) strbuf_printf(&sb, "<numFmt numFmtId=\"%d\" formatCode=\"0\"/>", 164 + k);
+    strbuf_puts(&sb, "</numFmts></styleSheet>");
+    sheet_def s = {"S", ""};
+    book_def d = {&s, 1, NULL, "<cellXfs/>", false};
+    expect_book_error(&d, NULL, "xl/styles.xml", sb.data, "more than 4096 number formats");
+    strbuf_free(&sb);
+}
+
 Test(sheet_errors, deep_nesting_is_refused) {
     strbuf_t sb;
     strbuf_init(&sb, 8192);
@@ -582,8 +606,15 @@ Test(sheet_errors, bad_cells) {
     expect_grid_error("<row><c s=\"x\"><v>1</v></c></row>", NULL, "invalid style index");
     expect_grid_error("<row><c r=\"1A\"><v>1</v></c></row>", NULL, "invalid cell reference");
     expect_grid_error("<row><c r=\"A0\"><v>1</v></c></row>", NULL, "invalid cell reference");
+    expect_grid_error("<row><c r=\"A00\"><v>1</v></c></row>", NULL, "invalid cell reference");
+    expect_grid_error("<row><c r=\"A\"><v>1</v></c></row>", NULL, "invalid cell reference");
     expect_grid_error("<row><c r=\"ABCD1\"><v>1</v></c></row>", NULL, "invalid cell reference");
     expect_grid_error("<row r=\"x\"/>", NULL, "invalid row number");
+    /* values quoted in messages are cut to 40 bytes on a character boundary */
+    expect_grid_error("<row><c><v>1\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                      "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                      "</v></c></row>",
+                      NULL, "invalid number '1\xc3\xa9");
     expect_grid_error("<row><c><v>1</v></row>", NULL, "not valid XML");
     expect_grid_error("<row><c><v>1</v></c></row><bad attr=></bad>", NULL, "not valid XML");
 }
@@ -594,7 +625,9 @@ Test(sheet_errors, huge_dimensions) {
     const sheet_grid *g = one_sheet("<row><c><v>1</v></c></row>", NULL, NULL, false, &b);
     cr_assert_eq(g->nrows, 1);
     sheet_book_free(b);
-    expect_grid_error("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>", NULL, "beyond the 16384 columns");
+    expect_grid_error("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>", NULL,
+                      "column 16385 is beyond the 16384 columns");
+    expect_grid_error("<row r=\"1\"><c r=\"XFD1\"><v>1</v></c><c><v>2</v></c></row>", NULL, "column 16385 is beyond");
     expect_grid_error("<row r=\"1048577\"><c><v>1</v></c></row>", NULL, "beyond the 1048576 rows");
     expect_grid_error("<row r=\"99999999999999999999\"/>", NULL, "beyond the 1048576 rows");
     expect_grid_error("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
@@ -651,6 +684,9 @@ Test(sheet_xls, detection_and_errors) {
     static const char OLE[] = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
     cr_assert_str_eq(sheet_detect_format(OLE, 8), "xls");
     cr_assert_null(sheet_detect_format(OLE, 7));
+    cr_assert_str_eq(sheet_detect_format("\x09\x04\x06\x00\x00\x00\x10\x00", 8), "xls"); /* bare BIFF4 */
+    cr_assert_null(sheet_detect_format("\x09\x04\x06\x00\x00\x00\x20\x00", 8));
+    expect_open_error("\x09\x00\x04\x00\x07\x00\x10\x00", 8, "Excel 97-2003 workbook could not be read");
     expect_open_error(OLE, 8, "Excel 97-2003 workbook could not be read");
     /* a 512-byte OLE2 header with nothing behind it, and random sectors */
     unsigned char buf[4096];
@@ -662,6 +698,22 @@ Test(sheet_xls, detection_and_errors) {
     memcpy(buf, OLE, 8);
     expect_open_error(buf, 512, "Excel 97-2003 workbook could not be read");
     expect_open_error(buf, sizeof buf, "Excel 97-2003 workbook could not be read");
+}
+
+/* A message cut by a small buffer still ends on a character boundary. */
+Test(sheet_errors, short_buffers_keep_utf8) {
+    sheet_def s = {"\xc3\xa9\xc3\xa9\xc3\xa9", "<row><c><v>x</v></c></row>"};
+    book_def d = {&s, 1, NULL, NULL, false};
+    size_t len;
+    char *zip = build_book(&d, &len);
+    sheet_book *b = open_ok(zip, len);
+    free(zip);
+    const sheet_grid *g;
+    char small[15];
+    cr_assert_eq(sheet_book_grid(b, 0, &g, small, sizeof small), -1);
+    cr_assert_str_eq(small, "Worksheet '\xc3\xa9"); /* the second é is cut after its first byte: dropped */
+    expect_utf8(small);
+    sheet_book_free(b);
 }
 
 /* A BIFF8 workbook in an OLE2 container, written record by record: two
@@ -820,8 +872,15 @@ Test(sheet_xls, biff8_workbook) {
     expect_empty(g, 0, 0);
     expect_float(g, 1, 1, -1.25);
     sheet_book_free(b);
+    /* a directory entry whose name claims 65520 bytes: freexl reads far past
+     * its 64-byte buffer (a crash, or garbage), in the reading process only */
+    char *bad = malloc(len);
+    memcpy(bad, xls, len);
+    bad[512 * 2 + 128 + 64] = (char)0xF0, bad[512 * 2 + 128 + 65] = (char)0xFF;
+    expect_open_error(bad, len, "Excel 97-2003 workbook could not be read");
+    free(bad);
     /* cut short: a clean error, never a crash */
-    for (size_t cut = 8; cut < len; cut += 61) {
+    for (size_t cut = 8; cut < len; cut += 127) {
         sheet_book *t = NULL;
         char err[256] = "";
         if (sheet_book_open(xls, cut, &t, err, sizeof err) != 0) cr_assert_neq(err[0], 0);
@@ -830,6 +889,44 @@ Test(sheet_xls, biff8_workbook) {
             sheet_book_grid(t, i, &tg, err, sizeof err);
         }
         sheet_book_free(t);
+    }
+    free(xls);
+}
+
+/* Several threads reading at once (as the offload pool does): every reader
+ * process must end and report on its own pipe. */
+typedef struct {
+    const char *data;
+    size_t len;
+    int ok;
+} xls_job;
+
+static void *read_xls_job(void *arg) {
+    xls_job *j = arg;
+    for (int k = 0; k < 4; k++) {
+        sheet_book *b = NULL;
+        char err[256];
+        const sheet_grid *g;
+        bool ok = sheet_book_open(j->data, j->len, &b, err, sizeof err) == 0 &&
+                  sheet_book_grid(b, 1, &g, err, sizeof err) == 0 && g->nrows == 2 && g->cells[3].type == SHEET_FLOAT;
+        j->ok += ok;
+        sheet_book_free(b);
+    }
+    return NULL;
+}
+
+Test(sheet_xls, concurrent_readers, .timeout = 60) {
+    size_t len;
+    char *xls = build_xls(&len);
+    pthread_t t[4];
+    xls_job jobs[4];
+    for (int k = 0; k < 4; k++) {
+        jobs[k] = (xls_job){xls, len, 0};
+        cr_assert_eq(pthread_create(&t[k], NULL, read_xls_job, &jobs[k]), 0);
+    }
+    for (int k = 0; k < 4; k++) {
+        pthread_join(t[k], NULL);
+        cr_assert_eq(jobs[k].ok, 4, "thread %d: %d of 4", k, jobs[k].ok);
     }
     free(xls);
 }
@@ -884,6 +981,7 @@ static int try_book(const char *data, size_t len) {
     char err[256] = "";
     if (sheet_book_open(data, len, &b, err, sizeof err) != 0) {
         cr_assert_neq(err[0], 0);
+        expect_utf8(err);
         return 0;
     }
     int ok = 1;
@@ -892,6 +990,7 @@ static int try_book(const char *data, size_t len) {
         err[0] = 0;
         if (sheet_book_grid(b, i, &g, err, sizeof err) != 0) {
             cr_assert_neq(err[0], 0);
+            expect_utf8(err);
             ok = 0;
             continue;
         }
@@ -955,4 +1054,29 @@ Test(sheet_fuzz, mutated_workbooks, .timeout = 120) {
     /* The generator must reach both outcomes, or it tests little. */
     cr_assert_gt(parsed, 150, "parsed %d", parsed);
     cr_assert_gt(refused, 1000, "refused %d", refused);
+}
+
+Test(sheet_fuzz, mutated_xls, .timeout = 120) {
+    rng_state = 0x2545f4914f6cdd1dULL;
+    size_t len;
+    char *xls = build_xls(&len);
+    cr_assert_eq(try_book(xls, len), 1);
+    strbuf_t sb;
+    strbuf_init(&sb, len + 64);
+    int parsed = 0, refused = 0;
+    for (int i = 0; i < 150; i++) { /* each open starts a reader process: keep the count modest */
+        strbuf_clear(&sb);
+        strbuf_append(&sb, xls, len);
+        size_t edits = 1 + rnd(4);
+        for (size_t e = 0; e < edits; e++) { /* overwrite bytes, keeping the length and the signature */
+            size_t pos = 8 + rnd(len - 8);
+            sb.data[pos] = rnd(2) ? (char)rnd(256) : (char)(sb.data[pos] ^ (1 << rnd(8)));
+        }
+        int ok = try_book(sb.data, sb.len);
+        parsed += ok, refused += !ok;
+    }
+    strbuf_free(&sb);
+    free(xls);
+    cr_assert_gt(parsed, 15, "parsed %d", parsed);
+    cr_assert_gt(refused, 15, "refused %d", refused);
 }
