@@ -125,30 +125,14 @@ static const char *ip_from_text(arena_t *a, const char *s, size_t n, adt_value_t
     return NULL;
 }
 
-static void translate_ip(arena_t *a, const adt_input_t *in, adt_response_t *out) {
-    response_init(a, in, out);
-    if (in->single_empty) {
-        out->values[out->n_values++].kind = ADT_EMPTY;
-        return;
-    }
-    strbuf_t display;
-    strbuf_init_arena(&display, a, 64);
-    for (size_t i = 0; i < in->n; i++) {
-        adt_value_t *v = &out->values[out->n_values];
-        const char *err = py_str_isnumeric(in->texts[i], in->lens[i]) ? ip_from_number(a, in->texts[i], in->lens[i], v)
-                                                                      : ip_from_text(a, in->texts[i], in->lens[i], v);
-        if (err) {
-            out->error_message = err;
-            out->error_len = strlen(err);
-            break;
-        }
-        out->n_values++;
-        display_append(&display, v);
-        out->display_value = arena_strndup(a, display.data, display.len);
-    }
+/* One internet_address value: NULL when valid, else the error (length in *len). */
+static const char *ip_value(arena_t *a, const char *s, size_t n, adt_value_t *v, size_t *len) {
+    const char *err = py_str_isnumeric(s, n) ? ip_from_number(a, s, n, v) : ip_from_text(a, s, n, v);
+    if (err) *len = strlen(err);
+    return err;
 }
 
-static bool port_value(arena_t *a, const char *s, size_t n, adt_value_t *v) {
+static bool port_known(arena_t *a, const char *s, size_t n, adt_value_t *v) {
     v->kind = ADT_PORTS;
     if (py_str_isnumeric(s, n)) {
         adt_u128 x = 0;
@@ -168,7 +152,22 @@ static bool port_value(arena_t *a, const char *s, size_t n, adt_value_t *v) {
     return false;
 }
 
-static void translate_port(arena_t *a, const adt_input_t *in, adt_response_t *out) {
+/* One port value: NULL when valid, else the error (length in *len; the text may hold NULs). */
+static const char *port_value(arena_t *a, const char *s, size_t n, adt_value_t *v, size_t *len) {
+    if (port_known(a, s, n, v)) return NULL;
+    strbuf_t msg;
+    strbuf_init_arena(&msg, a, n + 64);
+    strbuf_putc(&msg, '\'');
+    strbuf_append(&msg, s, n);
+    strbuf_puts(&msg, "' does not appear to be a port name or number");
+    *len = msg.len;
+    return msg.data;
+}
+
+typedef const char *(*value_parse_fn)(arena_t *a, const char *s, size_t n, adt_value_t *v, size_t *len);
+
+/* The plugins' translate_type: values parsed in order, the first error ends it. */
+static void translate(arena_t *a, const adt_input_t *in, adt_response_t *out, value_parse_fn parse) {
     response_init(a, in, out);
     if (in->single_empty) {
         out->values[out->n_values++].kind = ADT_EMPTY;
@@ -178,20 +177,25 @@ static void translate_port(arena_t *a, const adt_input_t *in, adt_response_t *ou
     strbuf_init_arena(&display, a, 64);
     for (size_t i = 0; i < in->n; i++) {
         adt_value_t *v = &out->values[out->n_values];
-        if (!port_value(a, in->texts[i], in->lens[i], v)) {
-            strbuf_t msg;
-            strbuf_init_arena(&msg, a, in->lens[i] + 64);
-            strbuf_putc(&msg, '\'');
-            strbuf_append(&msg, in->texts[i], in->lens[i]);
-            strbuf_puts(&msg, "' does not appear to be a port name or number");
-            out->error_message = msg.data;
-            out->error_len = msg.len;
+        size_t len = 0;
+        const char *err = parse(a, in->texts[i], in->lens[i], v, &len);
+        if (err) {
+            out->error_message = err;
+            out->error_len = len;
             break;
         }
         out->n_values++;
         display_append(&display, v);
         out->display_value = arena_strndup(a, display.data, display.len);
     }
+}
+
+static void translate_ip(arena_t *a, const adt_input_t *in, adt_response_t *out) {
+    translate(a, in, out, ip_value);
+}
+
+static void translate_port(arena_t *a, const adt_input_t *in, adt_response_t *out) {
+    translate(a, in, out, port_value);
 }
 
 const adt_type_t adt_types[] = {

@@ -86,13 +86,13 @@ static long long clamp_ll(double d) {
     return (long long)d;
 }
 
-static int cast_numeric(upload_mem_t *m, upload_column_t *col, size_t nrows, const cast_def_t *def, const char *dtype,
+static int cast_numeric(arena_t *m, upload_column_t *col, size_t nrows, const cast_def_t *def, const char *dtype,
                         const upload_options_t *o, char *err, size_t errlen) {
-    double *d = upload_alloc(m, (nrows + 1) * sizeof *d);
-    long long *iv = upload_alloc(m, (nrows + 1) * sizeof *iv);
-    bool *exact = upload_alloc(m, nrows + 1);
-    size_t *bad = upload_alloc(m, (nrows + 1) * sizeof *bad), nbad = 0;
-    const char **bad_values = upload_alloc(m, (nrows + 1) * sizeof *bad_values);
+    double *d = arena_calloc(m, 1, (nrows + 1) * sizeof *d);
+    long long *iv = arena_calloc(m, 1, (nrows + 1) * sizeof *iv);
+    bool *exact = arena_calloc(m, 1, nrows + 1);
+    size_t *bad = arena_calloc(m, 1, (nrows + 1) * sizeof *bad), nbad = 0;
+    const char **bad_values = arena_calloc(m, 1, (nrows + 1) * sizeof *bad_values);
     bool nonfinite = false;
     for (size_t r = 0; r < nrows; r++) {
         if (!value_number(col, r, &d[r], &iv[r], &exact[r])) {
@@ -114,9 +114,9 @@ static int cast_numeric(upload_mem_t *m, upload_column_t *col, size_t nrows, con
     for (size_t r = 0; r < nrows; r++) {
         long long i = exact[r] ? iv[r] : to_int ? clamp_ll(d[r]) : 0;
         switch (def->kind) {
-        case CAST_INT64: col->values[r] = upload_sprintf(m, "%lld", i); break;
-        case CAST_INT32: col->values[r] = upload_sprintf(m, "%d", (int)(int32_t)(uint32_t)(unsigned long long)i); break;
-        case CAST_FLOAT32: col->values[r] = isnan(d[r]) ? NULL : upload_sprintf(m, "%.9g", (double)(float)d[r]); break;
+        case CAST_INT64: col->values[r] = arena_sprintf(m, "%lld", i); break;
+        case CAST_INT32: col->values[r] = arena_sprintf(m, "%d", (int)(int32_t)(uint32_t)(unsigned long long)i); break;
+        case CAST_FLOAT32: col->values[r] = isnan(d[r]) ? NULL : arena_sprintf(m, "%.9g", (double)(float)d[r]); break;
         default: col->values[r] = upload_render_double(m, d[r]); break;
         }
     }
@@ -139,12 +139,12 @@ static int cast_bool(upload_column_t *col, size_t nrows) {
     return 0;
 }
 
-static int cast_datetime(upload_mem_t *m, upload_column_t *col, size_t nrows, const char *dtype,
+static int cast_datetime(arena_t *m, upload_column_t *col, size_t nrows, const char *dtype,
                          const upload_options_t *o, char *err, size_t errlen) {
     if (col->type == SQLT_TIMESTAMP || col->type == SQLT_TIMESTAMPTZ) return 0;
-    size_t *bad = upload_alloc(m, (nrows + 1) * sizeof *bad), nbad = 0;
-    const char **bad_values = upload_alloc(m, (nrows + 1) * sizeof *bad_values);
-    const char **out = upload_alloc(m, (nrows + 1) * sizeof *out);
+    size_t *bad = arena_calloc(m, 1, (nrows + 1) * sizeof *bad), nbad = 0;
+    const char **bad_values = arena_calloc(m, 1, (nrows + 1) * sizeof *bad_values);
+    const char **out = arena_calloc(m, 1, (nrows + 1) * sizeof *out);
     for (size_t r = 0; r < nrows; r++) {
         const char *s = col->values[r];
         if (!s) continue;
@@ -166,7 +166,7 @@ static int cast_datetime(upload_mem_t *m, upload_column_t *col, size_t nrows, co
     return 0;
 }
 
-int upload_cast_column(upload_mem_t *m, upload_column_t *col, size_t nrows, const char *dtype,
+int upload_cast_column(arena_t *m, upload_column_t *col, size_t nrows, const char *dtype,
                        const upload_options_t *o, char *err, size_t errlen) {
     for (size_t i = 0; i < sizeof casts / sizeof casts[0]; i++) {
         const cast_def_t *def = &casts[i];
@@ -182,8 +182,8 @@ int upload_cast_column(upload_mem_t *m, upload_column_t *col, size_t nrows, cons
             return -1;
         }
     /* numpy does not know the name: every value fails to convert */
-    size_t *bad = upload_alloc(m, (nrows + 1) * sizeof *bad), nbad = 0;
-    const char **bad_values = upload_alloc(m, (nrows + 1) * sizeof *bad_values);
+    size_t *bad = arena_calloc(m, 1, (nrows + 1) * sizeof *bad), nbad = 0;
+    const char **bad_values = arena_calloc(m, 1, (nrows + 1) * sizeof *bad_values);
     for (size_t r = 0; r < nrows; r++)
         if (col->values[r]) bad_values[nbad] = col->values[r], bad[nbad++] = r;
     char why[256];

@@ -8,7 +8,7 @@
 
 #define COLUMNAR_UNSUPPORTED "Liteset cannot read columnar (Parquet) files; upload the data as CSV or Excel"
 
-static int columnar_metadata(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, json_t **items,
+static int columnar_metadata(arena_t *m, const char *data, size_t len, const upload_options_t *o, json_t **items,
                              char *err, size_t errlen) {
     (void)m, (void)data, (void)len, (void)o;
     *items = NULL;
@@ -16,7 +16,7 @@ static int columnar_metadata(upload_mem_t *m, const char *data, size_t len, cons
     return -1;
 }
 
-static int columnar_frame(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o,
+static int columnar_frame(arena_t *m, const char *data, size_t len, const upload_options_t *o,
                           upload_frame_t *out, char *err, size_t errlen) {
     (void)m, (void)data, (void)len, (void)o, (void)out;
     snprintf(err, errlen, "%s", COLUMNAR_UNSUPPORTED);

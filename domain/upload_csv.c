@@ -49,7 +49,7 @@ static bool utf8_check(const unsigned char *s, size_t len, char *err, size_t err
 /* ---- tokenizing ---- */
 
 typedef struct tok {
-    upload_mem_t *m;
+    arena_t *m;
     const upload_options_t *o;
     raw_record_t *recs;
     size_t nrecs, cap;
@@ -69,7 +69,7 @@ static void on_field(void *data, size_t len, void *ud) {
         t->row = realloc(t->row, t->rowcap * sizeof *t->row);
         if (!t->row) abort();
     }
-    t->row[t->nrow++] = (raw_cell_t){.kind = RAW_TEXT, .text = upload_strndup(t->m, s, len)};
+    t->row[t->nrow++] = (raw_cell_t){.kind = RAW_TEXT, .text = arena_strndup(t->m, s, len)};
 }
 
 static void on_row(int c, void *ud) {
@@ -87,7 +87,7 @@ static void on_row(int c, void *ud) {
     raw_record_t *r = &t->recs[t->nrecs++];
     r->ncells = t->nrow;
     r->line = t->line;
-    r->cells = upload_alloc(t->m, (t->nrow + 1) * sizeof *r->cells);
+    r->cells = arena_calloc(t->m, 1, (t->nrow + 1) * sizeof *r->cells);
     memcpy(r->cells, t->row, t->nrow * sizeof *r->cells);
     t->nrow = 0;
 }
@@ -119,7 +119,7 @@ static int check_delimiter(const char *d, char *err, size_t errlen) {
     return 0;
 }
 
-int upload_csv_records(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, raw_record_t **recs,
+int upload_csv_records(arena_t *m, const char *data, size_t len, const upload_options_t *o, raw_record_t **recs,
                        size_t *nrecs, char *err, size_t errlen) {
     *recs = NULL;
     *nrecs = 0;
@@ -143,7 +143,7 @@ int upload_csv_records(upload_mem_t *m, const char *data, size_t len, const uplo
         free(t.recs);
         return -1;
     }
-    raw_record_t *out = upload_alloc(m, (t.nrecs + 1) * sizeof *out);
+    raw_record_t *out = arena_calloc(m, 1, (t.nrecs + 1) * sizeof *out);
     if (t.nrecs) memcpy(out, t.recs, t.nrecs * sizeof *out);
     free(t.recs);
     *recs = out;
@@ -159,7 +159,7 @@ static raw_rules_t csv_rules(const upload_options_t *o, size_t len) {
                          .max_cells = 16 * len + (1u << 20)};
 }
 
-static int csv_raw(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, raw_table_t *raw,
+static int csv_raw(arena_t *m, const char *data, size_t len, const upload_options_t *o, raw_table_t *raw,
                    char *err, size_t errlen) {
     raw_record_t *recs;
     size_t n;
@@ -169,7 +169,7 @@ static int csv_raw(upload_mem_t *m, const char *data, size_t len, const upload_o
 }
 
 /* file_metadata: header, delimiter and two rows read with default options. */
-static int csv_metadata(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, json_t **items,
+static int csv_metadata(arena_t *m, const char *data, size_t len, const upload_options_t *o, json_t **items,
                         char *err, size_t errlen) {
     upload_options_t mo = {.delimiter = o->delimiter, .header_row = o->header_row, .decimal = ".",
                            .rows_to_read = METADATA_ROWS, .skip_blank_lines = true};
@@ -181,7 +181,7 @@ static int csv_metadata(upload_mem_t *m, const char *data, size_t len, const upl
     return 0;
 }
 
-static int csv_frame(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, upload_frame_t *out,
+static int csv_frame(arena_t *m, const char *data, size_t len, const upload_options_t *o, upload_frame_t *out,
                      char *err, size_t errlen) {
     raw_table_t raw;
     if (csv_raw(m, data, len, o, &raw, err, errlen)) return -1;

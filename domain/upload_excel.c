@@ -15,13 +15,13 @@
 static void book_close(sheet_book **b) { sheet_book_free(*b); }
 
 /* One grid cell as the DataFrame sees it. */
-static raw_cell_t cell_of(upload_mem_t *m, const sheet_cell *c) {
+static raw_cell_t cell_of(arena_t *m, const sheet_cell *c) {
     char buf[PYFLOAT_BUF];
     switch (c->type) {
-    case SHEET_STRING: return (raw_cell_t){.kind = RAW_TEXT, .text = upload_strndup(m, c->text, strlen(c->text))};
-    case SHEET_INT: return (raw_cell_t){.kind = RAW_NUMBER, .text = upload_sprintf(m, "%lld", c->i)};
+    case SHEET_STRING: return (raw_cell_t){.kind = RAW_TEXT, .text = arena_strndup(m, c->text, strlen(c->text))};
+    case SHEET_INT: return (raw_cell_t){.kind = RAW_NUMBER, .text = arena_sprintf(m, "%lld", c->i)};
     case SHEET_FLOAT:
-        return (raw_cell_t){.kind = RAW_NUMBER, .text = upload_strndup(m, buf, pyfloat_repr(c->f, buf))};
+        return (raw_cell_t){.kind = RAW_NUMBER, .text = arena_strndup(m, buf, pyfloat_repr(c->f, buf))};
     case SHEET_BOOL: return (raw_cell_t){.kind = RAW_BOOL, .b = c->i != 0};
     case SHEET_DATETIME: return (raw_cell_t){.kind = RAW_DATETIME, .us = c->epoch_us};
     case SHEET_ERROR: return (raw_cell_t){.kind = RAW_MISSING};
@@ -33,13 +33,13 @@ static bool is_empty_text(const raw_cell_t *c) { return c->kind == RAW_TEXT && !
 
 /* The grid's rows as records: trailing empty cells and rows dropped, rows
  * padded to the widest with "" (a one-column blank row is skipped). */
-static raw_record_t *grid_records(upload_mem_t *m, const sheet_grid *g, size_t *nrecs) {
-    raw_record_t *recs = upload_alloc(m, (g->nrows + 1) * sizeof *recs);
+static raw_record_t *grid_records(arena_t *m, const sheet_grid *g, size_t *nrecs) {
+    raw_record_t *recs = arena_calloc(m, 1, (g->nrows + 1) * sizeof *recs);
     size_t width = 0, last = 0;
     for (size_t r = 0; r < g->nrows; r++) {
         raw_record_t *rec = &recs[r];
         rec->line = r + 1;
-        rec->cells = upload_alloc(m, (g->ncols + 1) * sizeof *rec->cells);
+        rec->cells = arena_calloc(m, 1, (g->ncols + 1) * sizeof *rec->cells);
         for (size_t j = 0; j < g->ncols; j++) rec->cells[j] = cell_of(m, &g->cells[r * g->ncols + j]);
         size_t n = g->ncols;
         while (n && is_empty_text(&rec->cells[n - 1])) n--;
@@ -72,7 +72,7 @@ static int sheet_index(const sheet_book *b, const char *name, size_t *out, char 
 }
 
 /* The records of sheet i; -1 with err ("Error reading Excel file"). */
-static int sheet_records(upload_mem_t *m, sheet_book *b, size_t i, raw_record_t **recs, size_t *n, char *err,
+static int sheet_records(arena_t *m, sheet_book *b, size_t i, raw_record_t **recs, size_t *n, char *err,
                          size_t errlen) {
     const sheet_grid *g;
     char why[256];
@@ -84,7 +84,7 @@ static int sheet_records(upload_mem_t *m, sheet_book *b, size_t i, raw_record_t 
     return 0;
 }
 
-static int excel_frame(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, upload_frame_t *out,
+static int excel_frame(arena_t *m, const char *data, size_t len, const upload_options_t *o, upload_frame_t *out,
                        char *err, size_t errlen) {
     sheet_book *b __attribute__((cleanup(book_close))) = NULL;
     char why[256];
@@ -102,14 +102,14 @@ static int excel_frame(upload_mem_t *m, const char *data, size_t len, const uplo
     raw_table_t raw;
     if (!n) { /* an empty sheet: an empty DataFrame */
         memset(out, 0, sizeof *out);
-        out->cols = upload_alloc(m, sizeof *out->cols);
+        out->cols = arena_calloc(m, 1, sizeof *out->cols);
         return 0;
     }
     if (raw_table_build(m, recs, n, &eo, &excel_rules, &raw, err, errlen)) return -1;
     return upload_frame_build(m, &raw, &eo, out, err, errlen);
 }
 
-static int excel_metadata(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, json_t **items,
+static int excel_metadata(arena_t *m, const char *data, size_t len, const upload_options_t *o, json_t **items,
                           char *err, size_t errlen) {
     (void)o;
     *items = NULL;

@@ -1,95 +1,20 @@
-/* Upload tables: memory, building the raw table from records (skip rows,
+/* Upload tables: building the raw table from records (skip rows,
  * header, row limit, column names) and the COPY rendering; see
  * upload_frame.h. The typing lives in upload_infer.c. */
 #include "domain/upload_frame.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 
-/* ---- memory: a list of blocks, bump allocation ---- */
-
-typedef struct block {
-    struct block *next;
-    size_t used, size;
-    max_align_t data[];
-} block_t;
-
-struct upload_mem {
-    block_t *head;
-};
-
-#define BLOCK_SIZE (256u * 1024u)
-
-upload_mem_t *upload_mem_new(void) {
-    upload_mem_t *m = calloc(1, sizeof *m);
-    if (!m) abort();
-    return m;
-}
-
-void upload_mem_free(upload_mem_t *m) {
-    if (!m) return;
-    while (m->head) {
-        block_t *b = m->head;
-        m->head = b->next;
-        free(b);
-    }
-    free(m);
-}
-
-void *upload_alloc(upload_mem_t *m, size_t n) {
-    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    if (!n) n = sizeof(max_align_t);
-    block_t *b = m->head;
-    if (!b || b->size - b->used < n) {
-        size_t size = n > BLOCK_SIZE ? n : BLOCK_SIZE;
-        b = malloc(sizeof *b + size);
-        if (!b) abort();
-        b->used = 0;
-        b->size = size;
-        /* a big block goes second so the current small block keeps serving */
-        if (n > BLOCK_SIZE && m->head) {
-            b->next = m->head->next;
-            m->head->next = b;
-        } else {
-            b->next = m->head;
-            m->head = b;
-        }
-    }
-    void *p = (char *)b->data + b->used;
-    b->used += n;
-    memset(p, 0, n);
-    return p;
-}
-
-char *upload_strndup(upload_mem_t *m, const char *s, size_t n) {
-    char *p = upload_alloc(m, n + 1);
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
-char *upload_sprintf(upload_mem_t *m, const char *fmt, ...) {
-    va_list ap, ap2;
-    va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *p = upload_alloc(m, (size_t)(n < 0 ? 0 : n) + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
-    return p;
-}
-
 /* ---- raw table ---- */
 
-static const char *header_name(upload_mem_t *m, const raw_record_t *h, size_t j) {
+static const char *header_name(arena_t *m, const raw_record_t *h, size_t j) {
     const raw_cell_t *c = j < h->ncells ? &h->cells[j] : NULL;
     if (c && (c->kind == RAW_TEXT || c->kind == RAW_NUMBER) && c->text && *c->text) return c->text;
     if (c && c->kind == RAW_BOOL) return c->b ? "True" : "False";
-    return upload_sprintf(m, "Unnamed: %zu", j);
+    return arena_sprintf(m, "Unnamed: %zu", j);
 }
 
 /* Name -> count table for the mangling (open addressing, FNV-1a). */
@@ -113,19 +38,19 @@ static size_t *name_slot(name_counts_t *t, const char *name) {
 }
 
 /* pandas' duplicate-name mangling: a, a.1, a.2 (skipping taken names). */
-static void dedup_names(upload_mem_t *m, const char **names, size_t n) {
+static void dedup_names(arena_t *m, const char **names, size_t n) {
     name_counts_t t;
     size_t cap = 16;
     while (cap < 4 * n) cap *= 2; /* every name and every mangled name fits at under half load */
-    t.keys = upload_alloc(m, cap * sizeof *t.keys);
-    t.counts = upload_alloc(m, cap * sizeof *t.counts);
+    t.keys = arena_calloc(m, 1, cap * sizeof *t.keys);
+    t.counts = arena_calloc(m, 1, cap * sizeof *t.counts);
     t.mask = cap - 1;
     for (size_t i = 0; i < n; i++) {
         const char *col = names[i];
         size_t cur = *name_slot(&t, col);
         while (cur > 0) {
             *name_slot(&t, col) = cur + 1;
-            col = upload_sprintf(m, "%s.%zu", col, cur);
+            col = arena_sprintf(m, "%s.%zu", col, cur);
             cur = *name_slot(&t, col);
         }
         names[i] = col;
@@ -133,7 +58,7 @@ static void dedup_names(upload_mem_t *m, const char **names, size_t n) {
     }
 }
 
-int raw_table_build(upload_mem_t *m, const raw_record_t *recs, size_t nrecs, const upload_options_t *o,
+int raw_table_build(arena_t *m, const raw_record_t *recs, size_t nrecs, const upload_options_t *o,
                     const raw_rules_t *rules, raw_table_t *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     if (o->header_row < 0) {
@@ -144,7 +69,7 @@ int raw_table_build(upload_mem_t *m, const raw_record_t *recs, size_t nrecs, con
     size_t first = o->skip_rows > 0 ? (size_t)o->skip_rows : 0;
     if (first > nrecs) first = nrecs;
     /* the usable records, blank ones dropped unless they are rows */
-    const raw_record_t **use = upload_alloc(m, (nrecs - first + 1) * sizeof *use);
+    const raw_record_t **use = arena_calloc(m, 1, (nrecs - first + 1) * sizeof *use);
     size_t nuse = 0;
     for (size_t i = first; i < nrecs; i++)
         if (recs[i].ncells || rules->blank_as_row) use[nuse++] = &recs[i];
@@ -164,7 +89,7 @@ int raw_table_build(upload_mem_t *m, const raw_record_t *recs, size_t nrecs, con
         return -1;
     }
     out->ncols = ncols;
-    out->names = upload_alloc(m, ncols * sizeof *out->names);
+    out->names = arena_calloc(m, 1, ncols * sizeof *out->names);
     for (size_t j = 0; j < ncols; j++) out->names[j] = header_name(m, hdr, j);
     dedup_names(m, out->names, ncols);
 
@@ -175,7 +100,7 @@ int raw_table_build(upload_mem_t *m, const raw_record_t *recs, size_t nrecs, con
                               " of this size", nrows, ncols);
         return -1;
     }
-    out->cells = upload_alloc(m, (nrows * ncols + 1) * sizeof *out->cells);
+    out->cells = arena_calloc(m, 1, (nrows * ncols + 1) * sizeof *out->cells);
     for (size_t r = 0; r < nrows; r++) {
         const raw_record_t *rec = use[h + 1 + r];
         if (rules->check_wide_rows && rec->ncells > ncols) {
@@ -238,9 +163,9 @@ static size_t copy_rows(char *out, const upload_frame_t *f) {
     return n;
 }
 
-char *upload_frame_copy_text(upload_mem_t *m, const upload_frame_t *f, size_t *len) {
+char *upload_frame_copy_text(arena_t *m, const upload_frame_t *f, size_t *len) {
     *len = copy_rows(NULL, f);
-    char *out = upload_alloc(m, *len + 1);
+    char *out = arena_calloc(m, 1, *len + 1);
     copy_rows(out, f);
     return out;
 }

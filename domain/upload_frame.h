@@ -7,7 +7,7 @@
  *   would create and its values rendered for COPY (NULL for missing).
  *
  * Everything here is pure and runs on offload threads: memory comes from an
- * upload_mem_t (not the request arena), freed at once with upload_mem_free.
+ * arena of the job's own (not the request arena: lib/arena.h), freed at once.
  * Errors are written to a caller buffer in the reference's wording. */
 #ifndef LITESET_DOMAIN_UPLOAD_FRAME_H
 #define LITESET_DOMAIN_UPLOAD_FRAME_H
@@ -16,15 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UPLOAD_ERR_LEN 1024
+#include "lib/arena.h"
 
-/* ---- memory ---- */
-typedef struct upload_mem upload_mem_t;
-upload_mem_t *upload_mem_new(void);
-void upload_mem_free(upload_mem_t *m);
-void *upload_alloc(upload_mem_t *m, size_t n); /* zeroed */
-char *upload_strndup(upload_mem_t *m, const char *s, size_t n);
-char *upload_sprintf(upload_mem_t *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define UPLOAD_ERR_LEN 1024
 
 /* ---- reader options (the UploadPostSchema fields a reader uses) ---- */
 typedef struct upload_dtype {
@@ -88,7 +82,7 @@ typedef struct raw_rules {
 
 /* Applies skip_rows, header_row, rows_to_read to records; names the
  * columns (empty -> "Unnamed: i", duplicates -> "a.1"). 0, or -1 with err. */
-int raw_table_build(upload_mem_t *m, const raw_record_t *recs, size_t nrecs, const upload_options_t *o,
+int raw_table_build(arena_t *m, const raw_record_t *recs, size_t nrecs, const upload_options_t *o,
                     const raw_rules_t *rules, raw_table_t *out, char *err, size_t errlen);
 
 /* ---- typed frame ---- */
@@ -120,10 +114,10 @@ typedef struct upload_frame {
 /* read_csv / read_excel typing of a raw table with the options (NA values,
  * decimal character, dates, dtype casts, usecols, index). 0, or -1 with
  * err (the reference's message: "Parsing error: ..." or a cast error). */
-int upload_frame_build(upload_mem_t *m, const raw_table_t *raw, const upload_options_t *o, upload_frame_t *out,
+int upload_frame_build(arena_t *m, const raw_table_t *raw, const upload_options_t *o, upload_frame_t *out,
                        char *err, size_t errlen);
 
 /* The frame's rows in COPY text format (tab-separated, \N for NULL). */
-char *upload_frame_copy_text(upload_mem_t *m, const upload_frame_t *f, size_t *len);
+char *upload_frame_copy_text(arena_t *m, const upload_frame_t *f, size_t *len);
 
 #endif

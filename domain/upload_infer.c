@@ -34,7 +34,7 @@ static bool is_na(const raw_cell_t *c, const upload_options_t *o) {
 /* A raw value in a text (object) column, as PostgreSQL stores what the
  * driver sends for it: text as is, numbers in repr form, booleans as the
  * SQL literals true/false, timestamps without a zero fraction. */
-static const char *render_text(upload_mem_t *m, const raw_cell_t *c) {
+static const char *render_text(arena_t *m, const raw_cell_t *c) {
     switch (c->kind) {
     case RAW_TEXT:
     case RAW_NUMBER: return c->text;
@@ -42,7 +42,7 @@ static const char *render_text(upload_mem_t *m, const raw_cell_t *c) {
     case RAW_DATETIME: {
         const char *t = upload_render_ts(m, c->us, false, 0);
         size_t n = strlen(t);
-        return c->us % 1000000 ? t : upload_strndup(m, t, n - 7); /* no ".000000" */
+        return c->us % 1000000 ? t : arena_strndup(m, t, n - 7); /* no ".000000" */
     }
     default: return NULL;
     }
@@ -84,11 +84,11 @@ static double cell_double(const raw_cell_t *c, char decimal) {
 }
 
 /* A column of parse_dates: all non-NA values in one shape, else false. */
-static bool type_dates(upload_mem_t *m, const colview_t *v, const upload_options_t *o, upload_column_t *col) {
+static bool type_dates(arena_t *m, const colview_t *v, const upload_options_t *o, upload_column_t *col) {
     size_t n = v->raw->nrows;
-    int64_t *us = upload_alloc(m, (n + 1) * sizeof *us);
-    int *tz = upload_alloc(m, (n + 1) * sizeof *tz);
-    bool *na = upload_alloc(m, n + 1);
+    int64_t *us = arena_calloc(m, 1, (n + 1) * sizeof *us);
+    int *tz = arena_calloc(m, 1, (n + 1) * sizeof *tz);
+    bool *na = arena_calloc(m, 1, n + 1);
     upload_dt_shape_t shape = {0};
     for (size_t r = 0; r < n; r++) {
         const raw_cell_t *c = cell_at(v, r);
@@ -105,10 +105,10 @@ static bool type_dates(upload_mem_t *m, const colview_t *v, const upload_options
     return true;
 }
 
-static void type_column(upload_mem_t *m, const colview_t *v, const upload_options_t *o, bool as_text, bool as_date,
+static void type_column(arena_t *m, const colview_t *v, const upload_options_t *o, bool as_text, bool as_date,
                         upload_column_t *col) {
     size_t n = v->raw->nrows;
-    col->values = upload_alloc(m, (n + 1) * sizeof *col->values);
+    col->values = arena_calloc(m, 1, (n + 1) * sizeof *col->values);
     if (as_date && type_dates(m, v, o, col)) return;
     size_t counts[CL_OTHER + 1] = {0};
     for (size_t r = 0; r < n; r++) counts[classify(cell_at(v, r), o)]++;
@@ -125,7 +125,7 @@ static void type_column(upload_mem_t *m, const colview_t *v, const upload_option
         if (is_na(c, o)) continue;
         long long i;
         switch (col->type) {
-        case SQLT_BIGINT: upload_parse_int(c->text, &i), col->values[r] = upload_sprintf(m, "%lld", i); break;
+        case SQLT_BIGINT: upload_parse_int(c->text, &i), col->values[r] = arena_sprintf(m, "%lld", i); break;
         case SQLT_DOUBLE: col->values[r] = upload_render_double(m, cell_double(c, o->decimal[0])); break;
         case SQLT_BOOLEAN:
             col->values[r] = (c->kind == RAW_BOOL ? c->b : upload_bool_literal(c->text) == 1) ? "true" : "false";
@@ -153,10 +153,10 @@ static const char *dtype_of(const upload_options_t *o, const char *name) {
 }
 
 /* Python's repr of a list of strings: ['a', 'b']. */
-static const char *py_list(upload_mem_t *m, const char *const *items, size_t n) {
+static const char *py_list(arena_t *m, const char *const *items, size_t n) {
     size_t len = 3;
     for (size_t i = 0; i < n; i++) len += strlen(items[i]) + 4;
-    char *s = upload_alloc(m, len), *p = s;
+    char *s = arena_calloc(m, 1, len), *p = s;
     *p++ = '[';
     for (size_t i = 0; i < n; i++) p += sprintf(p, "%s'%s'", i ? ", " : "", items[i]);
     *p++ = ']';
@@ -166,9 +166,9 @@ static const char *py_list(upload_mem_t *m, const char *const *items, size_t n) 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
 /* usecols, index_col and parse_dates must name columns of the file. */
-static int check_columns(upload_mem_t *m, const raw_table_t *raw, const upload_options_t *o, const char **sel,
+static int check_columns(arena_t *m, const raw_table_t *raw, const upload_options_t *o, const char **sel,
                          size_t nsel, char *err, size_t errlen) {
-    const char **missing = upload_alloc(m, (o->n_columns_read + o->n_column_dates + 1) * sizeof *missing);
+    const char **missing = arena_calloc(m, 1, (o->n_columns_read + o->n_column_dates + 1) * sizeof *missing);
     size_t nmiss = 0;
     for (size_t i = 0; i < o->n_columns_read; i++)
         if (name_index(raw->names, raw->ncols, o->columns_read[i]) < 0) missing[nmiss++] = o->columns_read[i];
@@ -184,7 +184,7 @@ static int check_columns(upload_mem_t *m, const raw_table_t *raw, const upload_o
         qsort(missing, nmiss, sizeof *missing, cmp_str);
         size_t len = 1;
         for (size_t i = 0; i < nmiss; i++) len += strlen(missing[i]) + 2;
-        char *joined = upload_alloc(m, len);
+        char *joined = arena_calloc(m, 1, len);
         for (size_t i = 0; i < nmiss; i++) strcat(strcat(joined, i ? ", " : ""), missing[i]);
         snprintf(err, errlen, "Parsing error: Missing column provided to 'parse_dates': '%s'", joined);
         return -1;
@@ -196,19 +196,19 @@ static int check_columns(upload_mem_t *m, const raw_table_t *raw, const upload_o
     return 0;
 }
 
-int upload_frame_build(upload_mem_t *m, const raw_table_t *raw, const upload_options_t *o, upload_frame_t *out,
+int upload_frame_build(arena_t *m, const raw_table_t *raw, const upload_options_t *o, upload_frame_t *out,
                        char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     /* usecols keeps the file's column order */
-    size_t *sel_idx = upload_alloc(m, (raw->ncols + 1) * sizeof *sel_idx), nsel = 0;
-    const char **sel = upload_alloc(m, (raw->ncols + 1) * sizeof *sel);
+    size_t *sel_idx = arena_calloc(m, 1, (raw->ncols + 1) * sizeof *sel_idx), nsel = 0;
+    const char **sel = arena_calloc(m, 1, (raw->ncols + 1) * sizeof *sel);
     for (size_t j = 0; j < raw->ncols; j++)
         if (!o->n_columns_read || listed(o->columns_read, o->n_columns_read, raw->names[j]))
             sel[nsel] = raw->names[j], sel_idx[nsel++] = j;
     if (check_columns(m, raw, o, sel, nsel, err, errlen)) return -1;
 
     size_t nrows = raw->nrows;
-    upload_column_t *cols = upload_alloc(m, (nsel + 1) * sizeof *cols);
+    upload_column_t *cols = arena_calloc(m, 1, (nsel + 1) * sizeof *cols);
     for (size_t k = 0; k < nsel; k++) {
         colview_t v = {raw, sel_idx[k]};
         const char *dtype = dtype_of(o, sel[k]);
@@ -225,14 +225,14 @@ int upload_frame_build(upload_mem_t *m, const raw_table_t *raw, const upload_opt
 
     out->nrows = nrows;
     out->has_index = o->dataframe_index;
-    out->cols = upload_alloc(m, (nsel + 2) * sizeof *out->cols);
+    out->cols = arena_calloc(m, 1, (nsel + 2) * sizeof *out->cols);
     if (o->dataframe_index) {
         upload_column_t *ix = &out->cols[out->ncols++];
         if (index_pos >= 0) *ix = cols[index_pos];
         else {
             ix->type = SQLT_BIGINT;
-            ix->values = upload_alloc(m, (nrows + 1) * sizeof *ix->values);
-            for (size_t r = 0; r < nrows; r++) ix->values[r] = upload_sprintf(m, "%zu", r);
+            ix->values = arena_calloc(m, 1, (nrows + 1) * sizeof *ix->values);
+            for (size_t r = 0; r < nrows; r++) ix->values[r] = arena_sprintf(m, "%zu", r);
         }
         ix->name = o->index_label && *o->index_label ? o->index_label : index_pos >= 0 ? sel[index_pos] : "index";
     }

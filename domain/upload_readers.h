@@ -15,9 +15,9 @@
 typedef struct upload_reader {
     const char *type; /* the form's `type` value */
     /* items: a new JSON array of {"column_names": [...], "sheet_name": name or null} */
-    int (*metadata)(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, json_t **items,
+    int (*metadata)(arena_t *m, const char *data, size_t len, const upload_options_t *o, json_t **items,
                     char *err, size_t errlen);
-    int (*frame)(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, upload_frame_t *out,
+    int (*frame)(arena_t *m, const char *data, size_t len, const upload_options_t *o, upload_frame_t *out,
                  char *err, size_t errlen);
 } upload_reader_t;
 
@@ -31,7 +31,7 @@ extern const upload_reader_t upload_columnar_reader;
 
 /* CSV records of data (pandas' C tokenizer rules on libcsv): 0, or -1 with
  * err ("Parsing error: ..."). Exposed for unit tests. */
-int upload_csv_records(upload_mem_t *m, const char *data, size_t len, const upload_options_t *o, raw_record_t **recs,
+int upload_csv_records(arena_t *m, const char *data, size_t len, const upload_options_t *o, raw_record_t **recs,
                        size_t *nrecs, char *err, size_t errlen);
 
 #endif

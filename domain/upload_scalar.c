@@ -206,7 +206,7 @@ bool upload_dt_parse(const char *s, bool dayfirst, upload_dt_shape_t *shape, int
     return true;
 }
 
-const char *upload_render_ts(upload_mem_t *m, int64_t us, bool tz, int tzmin) {
+const char *upload_render_ts(arena_t *m, int64_t us, bool tz, int tzmin) {
     int64_t secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
     int64_t micro = us - secs * 1000000;
     int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
@@ -215,14 +215,14 @@ const char *upload_render_ts(upload_mem_t *m, int64_t us, bool tz, int tzmin) {
     civil_from_days(days, &y, &mo, &d);
     char off[16] = "";
     if (tz) snprintf(off, sizeof off, "%c%02d:%02d", tzmin < 0 ? '-' : '+', abs(tzmin) / 60, abs(tzmin) % 60);
-    return upload_sprintf(m, "%04d-%02d-%02d %02d:%02d:%02d.%06lld%s", y, mo, d, (int)(sod / 3600), (int)(sod / 60 % 60),
+    return arena_sprintf(m, "%04d-%02d-%02d %02d:%02d:%02d.%06lld%s", y, mo, d, (int)(sod / 3600), (int)(sod / 60 % 60),
                           (int)(sod % 60), (long long)micro, off);
 }
 
 
-const char *upload_render_double(upload_mem_t *m, double d) {
+const char *upload_render_double(arena_t *m, double d) {
     if (isnan(d)) return NULL;
     char buf[PYFLOAT_BUF];
     size_t n = pyfloat_repr(d, buf);
-    return upload_strndup(m, buf, n);
+    return arena_strndup(m, buf, n);
 }

@@ -1,6 +1,6 @@
 /* Scalar parsing and rendering shared by the upload typing
  * (upload_infer.c) and the column_data_types casts (upload_cast.c). Pure;
- * memory from an upload_mem_t. */
+ * memory from an arena_t. */
 #ifndef LITESET_DOMAIN_UPLOAD_SCALAR_H
 #define LITESET_DOMAIN_UPLOAD_SCALAR_H
 
@@ -33,14 +33,14 @@ typedef struct upload_dt_shape {
  * than *shape (set from the first value). */
 bool upload_dt_parse(const char *s, bool dayfirst, upload_dt_shape_t *shape, int64_t *us, int *tzmin);
 /* "YYYY-MM-DD HH:MM:SS.ffffff" with "+HH:MM" when tz. */
-const char *upload_render_ts(upload_mem_t *m, int64_t us, bool tz, int tzmin);
+const char *upload_render_ts(arena_t *m, int64_t us, bool tz, int tzmin);
 /* repr() of d; NULL for NaN. */
-const char *upload_render_double(upload_mem_t *m, double d);
+const char *upload_render_double(arena_t *m, double d);
 
 /* column_data_types: casts a typed column in place (upload_cast.c).
  * 0, or -1 with CSVReader's message in err. */
 bool upload_is_text_dtype(const char *dtype);
-int upload_cast_column(upload_mem_t *m, upload_column_t *col, size_t nrows, const char *dtype,
+int upload_cast_column(arena_t *m, upload_column_t *col, size_t nrows, const char *dtype,
                        const upload_options_t *o, char *err, size_t errlen);
 
 #endif

@@ -492,8 +492,26 @@ static bool copy_started(pg_conn_t *c, arena_t *a, pg_error_t *err, double deadl
     }
 }
 
+/* libpq refused the COPY data: the connection is unusable. */
+static bool copy_broken(pg_conn_t *c, arena_t *a, pg_error_t *err) {
+    set_err(err, PG_ERR_CONNECT, PQerrorMessage(c->pg), a);
+    c->broken = true;
+    return false;
+}
+
+/* Waits until the socket takes more data; on timeout or cancellation the
+ * server's command is cancelled and the connection dropped. */
+static bool copy_wait_writable(pg_conn_t *c, arena_t *a, pg_error_t *err, double deadline) {
+    pg_status_t st = wait_socket(c, EV_WRITE, deadline, NULL);
+    if (st == PG_OK) return true;
+    set_err(err, st, st == PG_ERR_TIMEOUT ? "query timed out" : "request cancelled", a);
+    cancel_server_query(c);
+    c->broken = true;
+    return false;
+}
+
 /* Queues data for the server, waiting for the socket whenever libpq's
- * buffer is full (the connection is non-blocking). */
+ * buffer is full (the connection is non-blocking), then ends the COPY. */
 static bool copy_put(pg_conn_t *c, arena_t *a, pg_error_t *err, const char *data, size_t len, double deadline) {
     const size_t chunk = 64 * 1024;
     for (size_t off = 0; off < len;) {
@@ -503,39 +521,15 @@ static bool copy_put(pg_conn_t *c, arena_t *a, pg_error_t *err, const char *data
             off += n;
             continue;
         }
-        if (rc < 0) {
-            set_err(err, PG_ERR_CONNECT, PQerrorMessage(c->pg), a);
-            c->broken = true;
-            return false;
-        }
-        pg_status_t st = wait_socket(c, EV_WRITE, deadline, NULL);
-        if (st != PG_OK) {
-            set_err(err, st, st == PG_ERR_TIMEOUT ? "query timed out" : "request cancelled", a);
-            cancel_server_query(c);
-            c->broken = true;
-            return false;
-        }
-        if (PQflush(c->pg) < 0) {
-            set_err(err, PG_ERR_CONNECT, PQerrorMessage(c->pg), a);
-            c->broken = true;
-            return false;
-        }
+        if (rc < 0) return copy_broken(c, a, err);
+        if (!copy_wait_writable(c, a, err, deadline)) return false;
+        if (PQflush(c->pg) < 0) return copy_broken(c, a, err);
     }
     for (;;) {
         int rc = PQputCopyEnd(c->pg, NULL);
         if (rc == 1) return true;
-        if (rc < 0) {
-            set_err(err, PG_ERR_CONNECT, PQerrorMessage(c->pg), a);
-            c->broken = true;
-            return false;
-        }
-        pg_status_t st = wait_socket(c, EV_WRITE, deadline, NULL);
-        if (st != PG_OK) {
-            set_err(err, st, st == PG_ERR_TIMEOUT ? "query timed out" : "request cancelled", a);
-            cancel_server_query(c);
-            c->broken = true;
-            return false;
-        }
+        if (rc < 0) return copy_broken(c, a, err);
+        if (!copy_wait_writable(c, a, err, deadline)) return false;
     }
 }
 

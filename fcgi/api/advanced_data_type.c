@@ -19,67 +19,21 @@
 #include "fcgi/event_logger.h"
 #include "lib/json.h"
 #include "lib/pyfloat.h"
+#include "lib/py_repr.h"
 #include "lib/py_unicode.h"
 
 #define VIEW_MENU "AdvancedDataType"
 
-/* Python's repr (containers) and str (top level) of a JSON value. */
-static void py_text(strbuf_t *sb, const json_t *v, bool as_repr) {
-    char num[PYFLOAT_BUF];
-    size_t i;
-    const char *key;
-    json_t *x;
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        if (as_repr) py_repr_str(sb, json_string_value(v), json_string_length(v));
-        else strbuf_append(sb, json_string_value(v), json_string_length(v));
-        break;
-    case JSON_INTEGER: strbuf_printf(sb, "%lld", (long long)json_integer_value(v)); break;
-    case JSON_REAL: strbuf_append(sb, num, pyfloat_repr(json_real_value(v), num)); break;
-    case JSON_TRUE: strbuf_puts(sb, "True"); break;
-    case JSON_FALSE: strbuf_puts(sb, "False"); break;
-    case JSON_NULL: strbuf_puts(sb, "None"); break;
-    case JSON_ARRAY:
-        strbuf_putc(sb, '[');
-        json_array_foreach(v, i, x) {
-            if (i) strbuf_puts(sb, ", ");
-            py_text(sb, x, true);
-        }
-        strbuf_putc(sb, ']');
-        break;
-    case JSON_OBJECT: {
-        bool first = true;
-        strbuf_putc(sb, '{');
-        json_object_foreach((json_t *)v, key, x) {
-            if (!first) strbuf_puts(sb, ", ");
-            first = false;
-            py_repr_str(sb, key, strlen(key));
-            strbuf_puts(sb, ": ");
-            py_text(sb, x, true);
-        }
-        strbuf_putc(sb, '}');
-        break;
-    }
-    }
-}
-
-static const char *value_repr(request_t *req, const json_t *v) {
-    strbuf_t sb;
-    strbuf_init_arena(&sb, req->arena, 64);
-    py_text(&sb, v, true);
-    return sb.data;
-}
-
 /* jsonschema's best match for advanced_data_type_convert_schema, or NULL. */
 static const char *schema_error(request_t *req, const json_t *q) {
     static const char *const required[] = {"type", "values"};
-    if (!json_is_object(q)) return arena_sprintf(req->arena, "%s is not of type 'object'", value_repr(req, q));
+    if (!json_is_object(q)) return arena_sprintf(req->arena, "%s is not of type 'object'", py_repr(req, q));
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
         if (!json_object_get(q, required[i])) return arena_sprintf(req->arena, "'%s' is a required property", required[i]);
     const json_t *values = json_object_get(q, "values"), *type = json_object_get(q, "type");
-    if (!json_is_array(values)) return arena_sprintf(req->arena, "%s is not of type 'array'", value_repr(req, values));
+    if (!json_is_array(values)) return arena_sprintf(req->arena, "%s is not of type 'array'", py_repr(req, values));
     if (json_array_size(values) == 0) return "[] should be non-empty";
-    if (!json_is_string(type)) return arena_sprintf(req->arena, "%s is not of type 'string'", value_repr(req, type));
+    if (!json_is_string(type)) return arena_sprintf(req->arena, "%s is not of type 'string'", py_repr(req, type));
     return NULL;
 }
 
@@ -150,7 +104,7 @@ static void convert_answer(request_t *req) {
     for (size_t i = 0; i < n; i++) {
         strbuf_t sb;
         strbuf_init_arena(&sb, req->arena, 32);
-        py_text(&sb, json_array_get(values, i), false);
+        py_format_json(&sb, json_array_get(values, i), false);
         texts[i] = sb.data;
         lens[i] = sb.len;
     }

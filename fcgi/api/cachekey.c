@@ -67,8 +67,10 @@ static const char *string_error(const json_t *v, bool allow_none) {
     return json_is_string(v) ? NULL : MSG_STRING;
 }
 
-/* fields.List(fields.String()). */
-static const char *uids_error(request_t *req, const json_t *v) {
+typedef const char *(*item_error_fn)(request_t *req, const json_t *item);
+
+/* fields.List(<field>): the items' errors keyed by index. */
+static const char *list_error(request_t *req, const json_t *v, item_error_fn item_error) {
     if (json_is_null(v)) return MSG_NULL;
     if (!json_is_array(v)) return MSG_LIST;
     err_dict_t d;
@@ -76,12 +78,18 @@ static const char *uids_error(request_t *req, const json_t *v) {
     size_t i;
     const json_t *x;
     json_array_foreach(v, i, x) {
-        const char *e = string_error(x, false);
+        const char *e = item_error(req, x);
         if (!e) continue;
         dict_key_int(&d, i);
         strbuf_puts(&d.sb, e);
     }
     return dict_end(&d);
+}
+
+/* fields.String() as a list item. */
+static const char *uid_error(request_t *req, const json_t *item) {
+    (void)req;
+    return string_error(item, false);
 }
 
 /* The Datasource schema of one datasources item. */
@@ -119,23 +127,6 @@ static const char *datasource_error(request_t *req, const json_t *item) {
     return dict_end(&d);
 }
 
-/* fields.List(fields.Nested(Datasource)). */
-static const char *datasources_error(request_t *req, const json_t *v) {
-    if (json_is_null(v)) return MSG_NULL;
-    if (!json_is_array(v)) return MSG_LIST;
-    err_dict_t d;
-    dict_init(req, &d);
-    size_t i;
-    const json_t *x;
-    json_array_foreach(v, i, x) {
-        const char *e = datasource_error(req, x);
-        if (!e) continue;
-        dict_key_int(&d, i);
-        strbuf_puts(&d.sb, e);
-    }
-    return dict_end(&d);
-}
-
 /* CacheInvalidationRequestSchema().load(body): NULL, or the error repr. */
 static const char *body_error(request_t *req, const json_t *body) {
     if (!json_is_object(body)) return MSG_TYPE;
@@ -144,11 +135,11 @@ static const char *body_error(request_t *req, const json_t *body) {
     dict_init(req, &d);
     const json_t *uids = json_object_get(body, "datasource_uids"), *sources = json_object_get(body, "datasources");
     const char *e;
-    if (uids && (e = uids_error(req, uids))) {
+    if (uids && (e = list_error(req, uids, uid_error))) {
         dict_key_str(&d, "datasource_uids");
         strbuf_puts(&d.sb, e);
     }
-    if (sources && (e = datasources_error(req, sources))) {
+    if (sources && (e = list_error(req, sources, datasource_error))) {
         dict_key_str(&d, "datasources");
         strbuf_puts(&d.sb, e);
     }

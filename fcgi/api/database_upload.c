@@ -81,7 +81,7 @@ typedef struct read_job {
     const upload_reader_t *reader;
     const upload_form_t *form;
     bool metadata;
-    upload_mem_t *mem;
+    arena_t *mem;
     json_t *items;
     upload_frame_t frame;
     char *copy;
@@ -107,8 +107,8 @@ static bool read_file(request_t *req, const upload_form_t *f, bool metadata, rea
     j->reader = upload_reader_find(f->type);
     j->form = f;
     j->metadata = metadata;
-    j->mem = upload_mem_new();
-    arena_on_free(req->arena, (arena_cleanup_fn)upload_mem_free, j->mem);
+    j->mem = arena_new(256 * 1024);
+    arena_on_free(req->arena, (arena_cleanup_fn)arena_free, j->mem);
     if (!metadata && f->dtypes_not_mapping && !strcmp(f->type, "csv")) {
         command_error(req, 422, "Error reading CSV file");
         return false;

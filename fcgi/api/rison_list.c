@@ -5,62 +5,14 @@
 #include <string.h>
 
 #include "fcgi/errors.h"
+#include "lib/py_repr.h"
 #include "lib/rison.h"
 #include "lib/strbuf.h"
-
-static void repr_into(strbuf_t *sb, const json_t *v) {
-    size_t i;
-    const char *key;
-    json_t *x;
-    switch (json_typeof(v)) {
-    case JSON_STRING: {
-        const char *s = json_string_value(v);
-        char quote = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
-        strbuf_putc(sb, quote);
-        for (; *s; s++) {
-            if (*s == '\\' || *s == quote) strbuf_putc(sb, '\\');
-            if (*s == '\n') strbuf_puts(sb, "\\n");
-            else if (*s == '\t') strbuf_puts(sb, "\\t");
-            else strbuf_putc(sb, *s);
-        }
-        strbuf_putc(sb, quote);
-        break;
-    }
-    case JSON_INTEGER: strbuf_printf(sb, "%lld", (long long)json_integer_value(v)); break;
-    case JSON_REAL: strbuf_printf(sb, "%.17g", json_real_value(v)); break;
-    case JSON_TRUE: strbuf_puts(sb, "True"); break;
-    case JSON_FALSE: strbuf_puts(sb, "False"); break;
-    case JSON_NULL: strbuf_puts(sb, "None"); break;
-    case JSON_ARRAY:
-        strbuf_putc(sb, '[');
-        json_array_foreach(v, i, x) {
-            if (i) strbuf_puts(sb, ", ");
-            repr_into(sb, x);
-        }
-        strbuf_putc(sb, ']');
-        break;
-    case JSON_OBJECT: {
-        bool first = true;
-        strbuf_putc(sb, '{');
-        json_object_foreach((json_t *)v, key, x) {
-            json_t *k = json_string(key);
-            if (!first) strbuf_puts(sb, ", ");
-            first = false;
-            repr_into(sb, k);
-            json_decref(k);
-            strbuf_puts(sb, ": ");
-            repr_into(sb, x);
-        }
-        strbuf_putc(sb, '}');
-        break;
-    }
-    }
-}
 
 const char *py_repr(request_t *req, const json_t *v) {
     strbuf_t sb;
     strbuf_init_arena(&sb, req->arena, 64);
-    repr_into(&sb, v);
+    py_format_json(&sb, v, true);
     strbuf_putc(&sb, '\0');
     return sb.data;
 }

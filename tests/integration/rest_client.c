@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/strbuf.h"
 #include "tests/integration/harness.h"
 
 void rest_open(rest_session_t *s, const char *user, const char *password) {
@@ -207,4 +208,30 @@ void rest_add_user_role(const char *user, const char *role) {
              " (SELECT 1 FROM ab_user_role x WHERE x.user_id = u.id AND x.role_id = r.id)",
              user, role);
     rest_sql(sql);
+}
+
+#define MULTIPART_BOUNDARY "LitesetTestBoundary7MA4YWxkTrZu0gW"
+
+http_response_t *rest_post_multipart(rest_session_t *s, const char *path, const char *const *fields,
+                                     const rest_file_t *file) {
+    strbuf_t body;
+    strbuf_init(&body, (file ? file->len : 0) + 1024);
+    for (const char *const *f = fields; f && *f; f += 2)
+        strbuf_printf(&body, "--" MULTIPART_BOUNDARY "\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n",
+                      f[0], f[1]);
+    if (file) {
+        strbuf_printf(&body,
+                      "--" MULTIPART_BOUNDARY "\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                      "Content-Type: %s\r\n\r\n",
+                      file->field, file->filename, file->content_type);
+        strbuf_append(&body, file->data, file->len);
+        strbuf_puts(&body, "\r\n");
+    }
+    strbuf_puts(&body, "--" MULTIPART_BOUNDARY "--\r\n");
+    const char *const h[] = {s->bearer, s->cookie, s->csrf,
+                             "Content-Type: multipart/form-data; boundary=" MULTIPART_BOUNDARY, NULL};
+    http_response_t *r = http_request("POST", path, h, body.data, body.len);
+    strbuf_free(&body);
+    cr_assert(r);
+    return r;
 }

@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "tests/integration/harness.h"
+
 typedef struct {
     char bearer[2048];
     char cookie[2048];
@@ -20,6 +22,17 @@ void rest_open_browser(rest_session_t *s, const char *user, const char *password
 json_t *rest_call(rest_session_t *s, const char *method, const char *path, const char *body, int *status);
 /* rest_call asserting the status is want. */
 json_t *rest_expect(rest_session_t *s, const char *method, const char *path, const char *body, int want);
+/* The file part of a multipart/form-data body. */
+typedef struct {
+    const char *field, *filename, *content_type;
+    const char *data;
+    size_t len;
+} rest_file_t;
+/* POSTs multipart/form-data as the session: the (name, value) pairs of
+ * fields (NULL-terminated list, may be NULL), then file when not NULL.
+ * Returns the response (caller frees with http_free). */
+http_response_t *rest_post_multipart(rest_session_t *s, const char *path, const char *const *fields,
+                                     const rest_file_t *file);
 /* Runs `liteset args...` (NULL-terminated, at most 16) with the stack's
  * settings, its output discarded; its exit status, -1 if it did not exit. */
 int rest_cli(const char *const *args);

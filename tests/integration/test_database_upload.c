@@ -14,7 +14,6 @@
 #include "tests/integration/harness.h"
 #include "tests/integration/rest_client.h"
 
-#define BOUNDARY "LitesetUploadBoundary3kQ9vXz"
 #define SCHEMA "liteset_up"
 
 static char sqlbuf[2048];
@@ -63,25 +62,8 @@ TestSuite(database_upload, .fini = cleanup);
 /* POST multipart: (name, value) fields, then the file (when data). */
 static http_response_t *post_file(rest_session_t *s, const char *path, const char *filename, const char *data,
                                   size_t len, const char *const *fields) {
-    strbuf_t body;
-    strbuf_init(&body, 1024);
-    for (const char *const *f = fields; f && *f; f += 2)
-        strbuf_printf(&body, "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n", f[0], f[1]);
-    if (data) {
-        strbuf_printf(&body,
-                      "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-                      "Content-Type: application/octet-stream\r\n\r\n",
-                      filename);
-        strbuf_append(&body, data, len);
-        strbuf_puts(&body, "\r\n");
-    }
-    strbuf_puts(&body, "--" BOUNDARY "--\r\n");
-    const char *const h[] = {s->bearer, s->cookie, s->csrf, "Content-Type: multipart/form-data; boundary=" BOUNDARY,
-                             NULL};
-    http_response_t *r = http_request("POST", path, h, body.data, body.len);
-    strbuf_free(&body);
-    cr_assert(r);
-    return r;
+    const rest_file_t file = {"file", filename, "application/octet-stream", data, len};
+    return rest_post_multipart(s, path, fields, data ? &file : NULL);
 }
 
 static http_response_t *post_form(rest_session_t *s, const char *path, const char *filename, const char *data,

@@ -26,7 +26,6 @@
 #include "tests/integration/rest_client.h"
 
 #define EXAMPLES_DB_UUID "a2dc77af-e654-49bb-b321-40f6b559a1ee"
-#define BOUNDARY "LitesetImportBoundary7MA4YWxk"
 
 /* ---- building bundles ---- */
 
@@ -120,25 +119,8 @@ static char *small_zip(const char *const *files, size_t *len) {
 /* POST multipart: the file under file_field plus (name, value) fields. */
 static http_response_t *post_bundle(rest_session_t *s, const char *path, const char *file_field, const char *data,
                                     size_t len, const char *const *fields) {
-    strbuf_t body;
-    strbuf_init(&body, len + 1024);
-    for (const char *const *f = fields; f && *f; f += 2)
-        strbuf_printf(&body, "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n", f[0], f[1]);
-    if (data) {
-        strbuf_printf(&body,
-                      "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"bundle.zip\"\r\n"
-                      "Content-Type: application/zip\r\n\r\n",
-                      file_field);
-        strbuf_append(&body, data, len);
-        strbuf_puts(&body, "\r\n");
-    }
-    strbuf_puts(&body, "--" BOUNDARY "--\r\n");
-    const char *const h[] = {s->bearer, s->cookie, s->csrf, "Content-Type: multipart/form-data; boundary=" BOUNDARY,
-                             NULL};
-    http_response_t *r = http_request("POST", path, h, body.data, body.len);
-    strbuf_free(&body);
-    cr_assert(r);
-    return r;
+    const rest_file_t file = {file_field, "bundle.zip", "application/zip", data, len};
+    return rest_post_multipart(s, path, fields, data ? &file : NULL);
 }
 
 /* post_bundle answered with status want (and a body containing contains,

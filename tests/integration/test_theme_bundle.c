@@ -14,7 +14,6 @@
 #include "tests/integration/harness.h"
 #include "tests/integration/rest_client.h"
 
-#define BOUNDARY "LitesetThemeBoundary9QxZ"
 #define TB_UUID "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d"
 
 static void clean(void) { rest_sql("DELETE FROM themes WHERE uuid = '" TB_UUID "' OR theme_name LIKE 'tb\\_%'"); }
@@ -33,24 +32,9 @@ static char *zip_of(const char *const *files, size_t *len) {
 }
 
 static http_response_t *post_file(rest_session_t *s, const char *data, size_t len, const char *overwrite) {
-    strbuf_t body;
-    strbuf_init(&body, len + 512);
-    if (overwrite)
-        strbuf_printf(&body, "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"overwrite\"\r\n\r\n%s\r\n",
-                      overwrite);
-    if (data) {
-        strbuf_puts(&body, "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"formData\"; filename=\"t.zip\"\r\n"
-                           "Content-Type: application/zip\r\n\r\n");
-        strbuf_append(&body, data, len);
-        strbuf_puts(&body, "\r\n");
-    }
-    strbuf_puts(&body, "--" BOUNDARY "--\r\n");
-    const char *const h[] = {s->bearer, s->cookie, s->csrf, "Content-Type: multipart/form-data; boundary=" BOUNDARY,
-                             NULL};
-    http_response_t *r = http_request("POST", "/api/v1/theme/import/", h, body.data, body.len);
-    strbuf_free(&body);
-    cr_assert(r);
-    return r;
+    const char *const fields[] = {"overwrite", overwrite, NULL};
+    const rest_file_t file = {"formData", "t.zip", "application/zip", data, len};
+    return rest_post_multipart(s, "/api/v1/theme/import/", overwrite ? fields : NULL, data ? &file : NULL);
 }
 
 static json_t *body_of(const http_response_t *r) {

@@ -10,13 +10,13 @@
 #include "domain/upload_table.h"
 #include "lib/arena.h"
 
-static upload_mem_t *M;
+static arena_t *M;
 static char err[UPLOAD_ERR_LEN];
 static void setup(void) {
-    M = upload_mem_new();
+    M = arena_new(256 * 1024);
     err[0] = '\0';
 }
-static void teardown(void) { upload_mem_free(M); }
+static void teardown(void) { arena_free(M); }
 
 TestSuite(upload_frame, .init = setup, .fini = teardown);
 
@@ -305,7 +305,7 @@ Test(upload_frame, skip_initial_space) {
 
 /* A one-sheet .xlsx with the given <sheetData> rows (inline strings). */
 static char *xlsx_of(const char *rows, size_t *len) {
-    char *sheet = upload_sprintf(M, "<worksheet xmlns=\"" XL_NS "\"><sheetData>%s</sheetData></worksheet>", rows);
+    char *sheet = arena_sprintf(M, "<worksheet xmlns=\"" XL_NS "\"><sheetData>%s</sheetData></worksheet>", rows);
     const char *parts[][2] = {
         {"[Content_Types].xml",
          "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\""
