@@ -118,7 +118,7 @@ cache_invalidate_status_t cache_invalidate(const cache_invalidate_ctx_t *ctx, co
                                            const json_t *datasources, int64_t *deleted, const char **message) {
     *deleted = 0;
     *message = NULL;
-    json_t *all = json_arena_own(ctx->arena, json_deep_copy(uids ? uids : json_array()));
+    json_t *all = json_arena_own(ctx->arena, uids ? json_deep_copy(uids) : json_array());
     if (!all) all = json_arena_own(ctx->arena, json_array());
     size_t i;
     const json_t *ds;
