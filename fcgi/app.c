@@ -8,6 +8,7 @@
 
 #include "fcgi/api/api.h"
 #include "fcgi/auth.h"
+#include "fcgi/event_logger.h"
 #include "fcgi/model_rest.h"
 #include "fcgi/session.h"
 #include "fcgi/middleware.h"
@@ -227,6 +228,8 @@ void app_begin(request_t *req, void *ud) {
 
 void app_end(request_t *req, void *ud) {
     app_t *app = ud;
+    /* the response is already out: the logs row adds no latency */
+    if (!req->timed_out) event_log_route(req);
     double ms = (ev_time() - req->started_at) * 1000.0;
     log_request(req->method, req->path, req->aborted ? 499 : (req->status ? req->status : 200), ms,
                 req->user_name, req->request_id);
@@ -284,8 +287,13 @@ static void dispatch(request_t *req) {
         error_fab(req, 500, "Fatal error"); /* protected route without a metadata database */
         return;
     }
-    if (!auth_check_guard(req, route)) return;
+    if (!auth_check_guard(req, route)) return; /* @protect() is outside the event logger: no row */
+    if (route->log_action) {
+        req->log_route = route;
+        req->log_started = ev_time();
+    }
     route->handler(req);
+    if (route->log_action) req->log_ended = ev_time();
 }
 
 void app_handle(request_t *req, void *ud) {

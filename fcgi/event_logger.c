@@ -10,6 +10,7 @@
 #include "fcgi/app.h"
 #include "fcgi/auth.h"
 #include "fcgi/formdata.h"
+#include "fcgi/router.h"
 #include "lib/json.h"
 
 /* superset.utils.core.to_int: int(value) or None. Accepts integers, and
@@ -109,7 +110,7 @@ void event_log_request(request_t *req, const event_log_call_t *call) {
         records = json_pack("[O]", payload);
     }
     sec_user_t *user = auth_current_user(req);
-    double ms = (ev_time() - call->started_at) * 1000.0;
+    double ms = ((call->ended_at > 0 ? call->ended_at : ev_time()) - call->started_at) * 1000.0;
     size_t n = json_array_size(records);
     event_log_row_t *rows = arena_calloc(req->arena, n ? n : 1, sizeof *rows);
     for (size_t i = 0; i < n; i++) {
@@ -132,4 +133,41 @@ void event_log_request(request_t *req, const event_log_call_t *call) {
     event_log_write(pg, req->arena, rows, n);
     json_decref(records);
     json_decref(payload);
+}
+
+void event_log_skip(request_t *req) { req->log_skip = true; }
+
+void event_log_kwarg(request_t *req, const char *name, json_t *v) {
+    if (!req->log_kwargs) {
+        req->log_kwargs = json_object();
+        arena_on_free(req->arena, (arena_cleanup_fn)json_decref, req->log_kwargs);
+    }
+    json_object_set(req->log_kwargs, name, v);
+}
+
+/* Werkzeug's view_args: <int:x> gives an int, the other converters text. */
+static bool is_int_param(const char *pattern, const char *name) {
+    for (const char *p = strstr(pattern, "<int:"); p; p = strstr(p + 5, "<int:")) {
+        size_t n = strlen(name);
+        if (!strncmp(p + 5, name, n) && p[5 + n] == '>') return true;
+    }
+    return false;
+}
+
+void event_log_route(request_t *req) {
+    const route_def_t *route = req->log_route;
+    if (!route || req->log_skip) return;
+    json_t *kw = json_object();
+    if (!(route->flags & ROUTE_LOG_POSITIONAL)) {
+        for (int i = 0; i < req->n_path_params; i++) {
+            const path_param_t *pp = &req->path_params[i];
+            json_object_set_new(kw, pp->name, is_int_param(route->pattern, pp->name) ? json_integer(pp->int_value)
+                                                                                     : json_string(pp->value));
+        }
+    }
+    if (req->log_kwargs) json_object_update(kw, req->log_kwargs);
+    event_log_call_t call = {route->log_action, route->log_ref ? route->log_ref : route->log_action, route->pattern,
+                             kw, req->log_started, req->log_ended};
+    event_log_request(req, &call);
+    json_decref(kw);
 }

@@ -17,9 +17,21 @@ typedef struct event_log_call {
     const char *url_rule;    /* the route pattern, e.g. "/superset/slice/<int:slice_id>/" */
     json_t *overrides;       /* view kwargs and extra payload, merged last (borrowed; may be NULL) */
     double started_at;       /* ev_time() when the view started */
+    double ended_at;         /* ev_time() when the view ended; 0: now */
 } event_log_call_t;
 
 /* Writes the rows; failures are logged, never reported to the client. */
 void event_log_request(request_t *req, const event_log_call_t *call);
+
+/* The row of the route whose log_action is set (router.h): called by the
+ * dispatcher after the response went out, unless the view set log_skip. The
+ * payload's kwargs are the path parameters (ints for <int:> converters;
+ * none with ROUTE_LOG_POSITIONAL) followed by req->log_kwargs. */
+void event_log_route(request_t *req);
+/* The view was rejected by a decorator outside the logger (rison/schema
+ * errors, exceptions caught by @safe): no row. */
+void event_log_skip(request_t *req);
+/* Records a view keyword argument for the row ("rison"); v is borrowed. */
+void event_log_kwarg(request_t *req, const char *name, json_t *v);
 
 #endif

@@ -11,6 +11,7 @@
 #include "fcgi/app.h"
 #include "fcgi/auth.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "lib/json.h"
 #include "lib/rison.h"
 #include "persistence/model_query.h"
@@ -88,7 +89,9 @@ static char *py_repr(arena_t *a, const json_t *v) {
     return s ? s : "?";
 }
 
+/* Rison and schema errors come from @rison, outside the event logger: no row. */
 static void schema_error(request_t *req, const char *msg) {
+    event_log_skip(req);
     error_fab(req, 400, arena_sprintf(req->arena, "Not a valid rison schema %s", msg));
 }
 
@@ -103,6 +106,7 @@ static json_t *parse_q(request_t *req) {
         rison_error_t err;
         v = rison_parse(q, strlen(q), &err);
         if (!v && err.fatal) {
+            event_log_skip(req);
             error_fab(req, 500, "Fatal error");
             return NULL;
         }
@@ -111,6 +115,7 @@ static json_t *parse_q(request_t *req) {
             v = json_loads(again, JSON_DECODE_ANY, NULL);
         }
         if (!v) {
+            event_log_skip(req);
             error_fab(req, 400, "Not a valid rison/json argument");
             return NULL;
         }
@@ -120,6 +125,7 @@ static json_t *parse_q(request_t *req) {
         schema_error(req, arena_sprintf(req->arena, "%s is not of type 'object'", py_repr(req->arena, v)));
         return NULL;
     }
+    event_log_kwarg(req, "rison", v);
     return v;
 }
 
@@ -823,10 +829,12 @@ static void bulk_delete(request_t *req) {
     json_t *ids = qs && *qs ? rison_parse(qs, strlen(qs), &rerr) : NULL;
     if (ids) arena_on_free(req->arena, (arena_cleanup_fn)json_decref, ids);
     if (!ids && qs && *qs && rerr.fatal) {
+        event_log_skip(req);
         error_fab(req, 500, "Fatal error");
         return;
     }
     if (!ids) {
+        event_log_skip(req);
         error_fab(req, 400, "Not a valid rison/json argument");
         return;
     }
@@ -842,6 +850,7 @@ static void bulk_delete(request_t *req) {
             return;
         }
     }
+    event_log_kwarg(req, "rison", ids);
     char *list = json_dumps(ids, JSON_COMPACT);
     model_query_t mq;
     mq_init(&mq, req->arena, res->model);
@@ -1051,17 +1060,39 @@ bool model_rest_gate(request_t *req, const route_def_t *route) {
     return false;
 }
 
+/* The event log of an engine endpoint: Superset classes log the base
+ * class's *_headless methods (path parameters passed positionally), or their
+ * own override of it; FAB classes log nothing. */
+static void route_log(route_def_t *r, const resource_t *res, unsigned ep, const char *method, const char *base_ref) {
+    if (!res->log_class || (res->log_none & ep)) return;
+    bool own = res->log_own & ep;
+    if (!own && !base_ref) return;
+    size_t len = strlen(res->log_class) + strlen(method) + 2;
+    char *action = xmalloc(len);
+    snprintf(action, len, "%s.%s", res->log_class, method);
+    r->log_action = action; /* freed by model_rest_free_routes */
+    r->log_ref = own ? NULL : base_ref;
+    if (!own) r->flags |= ROUTE_LOG_POSITIONAL;
+}
+
 route_def_t *model_rest_routes(const resource_t *res, size_t *n) {
     struct {
         const char *perm, *method, *suffix;
         route_handler_fn fn;
+        unsigned ep;
+        const char *log_method, *base_ref; /* base_ref NULL: no base logging */
     } spec[] = {
-        {res->perm_list, "GET", "/", get_list},     {res->perm_info, "GET", "/_info", info},
-        {res->perm_get, "GET", "/<int:pk>", get_item}, {res->perm_post, "POST", "/", post_item},
-        {res->perm_put, "PUT", "/<pk>", put_item},  {res->perm_delete, "DELETE", "/<pk>", delete_item},
-        {res->related ? res->perm_list : NULL, "GET", "/related/<column_name>", related},
-        {res->noun_singular ? res->perm_delete : NULL, "DELETE", "/", bulk_delete},
-        {res->distinct_columns ? res->perm_list : NULL, "GET", "/distinct/<column_name>", distinct},
+        {res->perm_list, "GET", "/", get_list, LOG_EP_LIST, "get_list", "BaseSupersetModelRestApi.get_list_headless"},
+        {res->perm_info, "GET", "/_info", info, LOG_EP_INFO, "info", "BaseSupersetModelRestApi.info_headless"},
+        {res->perm_get, "GET", "/<int:pk>", get_item, LOG_EP_GET, "get", "BaseSupersetModelRestApi.get_headless"},
+        {res->perm_post, "POST", "/", post_item, LOG_EP_POST, "post", "BaseSupersetModelRestApi.post_headless"},
+        {res->perm_put, "PUT", "/<pk>", put_item, LOG_EP_PUT, "put", "BaseSupersetModelRestApi.put_headless"},
+        {res->perm_delete, "DELETE", "/<pk>", delete_item, LOG_EP_DELETE, "delete",
+         "BaseSupersetModelRestApi.delete_headless"},
+        {res->related ? res->perm_list : NULL, "GET", "/related/<column_name>", related, 0, NULL, NULL},
+        {res->noun_singular ? res->perm_delete : NULL, "DELETE", "/", bulk_delete, LOG_EP_BULK_DELETE, "bulk_delete",
+         NULL},
+        {res->distinct_columns ? res->perm_list : NULL, "GET", "/distinct/<column_name>", distinct, 0, NULL, NULL},
     };
     size_t count = sizeof spec / sizeof spec[0];
     route_def_t *routes = xcalloc(count, sizeof *routes);
@@ -1078,11 +1109,15 @@ route_def_t *model_rest_routes(const resource_t *res, size_t *n) {
         r->guard.permission = spec[i].perm;
         r->guard.view_menu = res->view_menu;
         r->flags = res->route_flags;
+        if (spec[i].log_method) route_log(r, res, spec[i].ep, spec[i].log_method, spec[i].base_ref);
     }
     return routes;
 }
 
 void model_rest_free_routes(route_def_t *routes, size_t n) {
-    for (size_t i = 0; i < n; i++) free((char *)routes[i].pattern);
+    for (size_t i = 0; i < n; i++) {
+        free((char *)routes[i].pattern);
+        free((char *)routes[i].log_action);
+    }
     free(routes);
 }

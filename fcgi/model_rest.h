@@ -21,6 +21,12 @@
 
 typedef struct resource resource_t;
 
+/* Engine endpoints, for a resource's event-log overrides. */
+enum {
+    LOG_EP_LIST = 1 << 0, LOG_EP_INFO = 1 << 1, LOG_EP_GET = 1 << 2, LOG_EP_POST = 1 << 3,
+    LOG_EP_PUT = 1 << 4, LOG_EP_DELETE = 1 << 5, LOG_EP_BULK_DELETE = 1 << 6,
+};
+
 typedef struct column_label {
     const char *col;
     const char *label;
@@ -103,6 +109,12 @@ struct resource {
      * (text_field_rel_fields); NULL hooks or NULL text: none / str(row). */
     void (*related_scope)(request_t *req, const char *column, model_query_t *q);
     const char *(*related_text)(const char *column);
+    /* Event log (log_this_with_context): the Superset class name
+     * ("ChartRestApi"), whose base endpoints write rows as
+     * BaseSupersetModelRestApi's do; NULL: a FAB class, no rows. */
+    const char *log_class;
+    unsigned log_own;  /* LOG_EP_* the class overrides with its own logged method (path kwargs logged) */
+    unsigned log_none; /* LOG_EP_* the class overrides without logging */
 };
 
 /* The gate of the resource owning the matched route (see enabled): false

@@ -78,6 +78,12 @@ typedef struct request {
     const char *csp_nonce;      /* per-request nonce (Talisman) */
     bool from_error_handler;    /* produced by an app-level error handler (header order differs) */
     bool session_accessed;      /* the session was read or written (Vary: Cookie) */
+
+    /* Event log of the matched route (fcgi/event_logger.h event_log_route). */
+    const struct route_def *log_route; /* set when the view starts; NULL: no row */
+    double log_started, log_ended;     /* ev_time() around the view */
+    json_t *log_kwargs;                /* view kwargs beyond the path parameters (rison); arena-owned */
+    bool log_skip;                     /* rejected before the logged view ran (rison, raised): no row */
 } request_t;
 
 /* Incoming accessors. Names are case-insensitive for headers. */

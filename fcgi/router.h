@@ -27,6 +27,7 @@ typedef struct route_guard {
 
 enum {
     ROUTE_CSRF_EXEMPT = 1 << 0, /* FAB blueprints with csrf_exempt (security API, menu, openapi) */
+    ROUTE_LOG_POSITIONAL = 1 << 1, /* the logged view gets the path parameters positionally: not in the payload */
 };
 
 typedef struct route_def {
@@ -36,6 +37,10 @@ typedef struct route_def {
     route_guard_t guard; /* checked with FAB protect() semantics before the handler */
     unsigned flags;
     const char *endpoint; /* Superset view function ("superset.views.core.log") for WTF_CSRF_EXEMPT_LIST */
+    /* "ChartRestApi.get_list": a logs row is written after the view, as
+     * event_logger.log_this_with_context does (fcgi/event_logger.h); NULL: none. */
+    const char *log_action;
+    const char *log_ref; /* the row's object_ref (the view's qualified name); NULL: log_action */
 } route_def_t;
 
 enum {

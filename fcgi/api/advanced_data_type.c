@@ -82,11 +82,9 @@ static void answer(request_t *req, const adt_response_t *r, bool port_type) {
 }
 
 /* event_logger.log_this_with_context under @safe: answers the view returns
- * are logged, errors escaping to @safe (500) are not. */
-static void log_call(request_t *req, const char *object_ref, const char *rule, double started) {
-    if (req->status >= 500) return;
-    event_log_call_t call = {"AdvancedDataTypeRestApi.get", object_ref, rule, NULL, started};
-    event_log_request(req, &call);
+ * are logged (the route's log_action), errors escaping to @safe (500) are not. */
+static void skip_log_on_crash(request_t *req) {
+    if (req->status >= 500) event_log_skip(req);
 }
 
 static void convert_answer(request_t *req) {
@@ -116,22 +114,21 @@ static void convert_answer(request_t *req) {
 }
 
 static void convert(request_t *req) {
-    double started = ev_time();
     convert_answer(req);
-    log_call(req, "AdvancedDataTypeRestApi.get", "/api/v1/advanced_data_type/convert", started);
+    skip_log_on_crash(req);
 }
 
 static void types(request_t *req) {
-    double started = ev_time();
     json_t *names = json_array();
     for (const adt_type_t *t = adt_types; t->name; t++) json_array_append_new(names, json_string(t->name));
     resp_json(req, 200, json_pack("{s:o}", "result", names), JSON_FLASK);
-    log_call(req, "AdvancedDataTypeRestApi.get_types", "/api/v1/advanced_data_type/types", started);
 }
 
 static const route_def_t routes[] = {
-    {"GET", "/api/v1/advanced_data_type/convert", convert, GUARD("can_read", VIEW_MENU), 0, NULL},
-    {"GET", "/api/v1/advanced_data_type/types", types, GUARD("can_read", VIEW_MENU), 0, NULL},
+    {"GET", "/api/v1/advanced_data_type/convert", convert, GUARD("can_read", VIEW_MENU), 0, NULL,
+     "AdvancedDataTypeRestApi.get", NULL},
+    {"GET", "/api/v1/advanced_data_type/types", types, GUARD("can_read", VIEW_MENU), 0, NULL,
+     "AdvancedDataTypeRestApi.get", "AdvancedDataTypeRestApi.get_types"},
 };
 
 const route_table_t advanced_data_type_routes = {routes, sizeof routes / sizeof routes[0], NULL};

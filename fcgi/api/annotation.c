@@ -123,6 +123,7 @@ static const related_field_t layer_related[] = {
 
 const resource_t annotation_layer_resource = {
     .base = "/api/v1/annotation_layer", .model = &model_annotation_layer, .view_menu = "Annotation",
+    .log_class = "AnnotationLayerRestApi", .log_own = LOG_EP_POST | LOG_EP_PUT | LOG_EP_DELETE | LOG_EP_BULK_DELETE,
     /* _info and the writes are custom routes below */
     .perm_list = "can_read", .perm_get = "can_read",
     .info_permissions = layer_permissions, .list_columns = layer_list_columns, .show_columns = layer_show_columns, .add_columns = layer_write_columns,

@@ -153,45 +153,40 @@ static const char *body_error(request_t *req, const json_t *body) {
     return dict_end(&d);
 }
 
-/* event_logger.log_this_with_context under @safe: what the view returns
- * (201, 400, the 500 of a failed delete) is logged; exceptions are not. */
-static void log_call(request_t *req, double started) {
-    event_log_call_t call = {"invalidate", "CacheRestApi.invalidate", "/api/v1/cachekey/invalidate", NULL, started};
-    event_log_request(req, &call);
-}
-
+/* The route logs as log_this_with_context under @safe: what the view
+ * returns (201, 400, the 500 of a failed delete) is logged; a body that is
+ * not JSON and exceptions caught by @safe write no row. */
 static void invalidate(request_t *req) {
-    double started = ev_time();
-    if (!req_is_json(req)) return error_fab(req, 500, "Fatal error");
+    if (!req_is_json(req)) {
+        event_log_skip(req);
+        return error_fab(req, 500, "Fatal error");
+    }
     json_t *body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL);
-    if (!body)
+    if (!body) {
+        event_log_skip(req);
         return error_fab(req, 400,
                          "400 Bad Request: The browser (or proxy) sent a request that this server could not understand.");
+    }
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, body);
     const char *bad = body_error(req, body);
-    if (bad) {
-        error_fab(req, 400, bad);
-        return log_call(req, started);
-    }
+    if (bad) return error_fab(req, 400, bad);
     cache_invalidate_ctx_t ctx = {app_pg(req->app), req->arena, req->cfg, app_redis(req->app)};
     int64_t deleted;
     const char *message;
     switch (cache_invalidate(&ctx, json_object_get(body, "datasource_uids"), json_object_get(body, "datasources"),
                              &deleted, &message)) {
-    case CACHE_INVALIDATE_OK:
-        resp_json(req, 201, json_object(), JSON_FLASK);
-        return log_call(req, started);
-    case CACHE_INVALIDATE_DELETE_FAILED:
-        error_fab(req, 500, message);
-        return log_call(req, started);
+    case CACHE_INVALIDATE_OK: return resp_json(req, 201, json_object(), JSON_FLASK);
+    case CACHE_INVALIDATE_DELETE_FAILED: return error_fab(req, 500, message);
     case CACHE_INVALIDATE_LOOKUP_FAILED:
     case CACHE_INVALIDATE_CACHE_FAILED: break;
     }
+    event_log_skip(req);
     error_fab(req, 500, "Fatal error");
 }
 
 static const route_def_t routes[] = {
-    {"POST", "/api/v1/cachekey/invalidate", invalidate, GUARD("can_invalidate", "CacheRestApi"), 0, NULL},
+    {"POST", "/api/v1/cachekey/invalidate", invalidate, GUARD("can_invalidate", "CacheRestApi"), 0, NULL, "invalidate",
+     "CacheRestApi.invalidate"},
 };
 
 const route_table_t cachekey_routes = {routes, sizeof routes / sizeof routes[0], NULL};

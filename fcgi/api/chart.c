@@ -124,6 +124,7 @@ static const char *const base_permissions[] = {"can_export", "can_read", "can_wa
 
 const resource_t chart_resource = {
     .base = "/api/v1/chart", .model = &model_chart, .view_menu = "Chart",
+    .log_class = "ChartRestApi", .log_own = LOG_EP_POST | LOG_EP_PUT | LOG_EP_DELETE | LOG_EP_BULK_DELETE,
     /* GET/DELETE of one chart, bulk delete: chart_routes.c; PUT /<int:pk> there outranks the engine's /<pk> */
     .perm_list = "can_read", .perm_info = "can_read", .perm_post = "can_write", .perm_put = "can_write",
     .list_columns = list_columns, .add_columns = write_columns, .edit_columns = write_columns,

@@ -39,6 +39,7 @@ static const related_field_t related[] = {
 
 const resource_t css_template_resource = {
     .base = "/api/v1/css_template", .model = &model_css_template, .view_menu = "CssTemplate",
+    .log_class = "CssTemplateRestApi", .log_own = LOG_EP_BULK_DELETE,
     .perm_list = "can_read", .perm_get = "can_read", .perm_info = "can_read", .perm_post = "can_write",
     .perm_put = "can_write", .perm_delete = "can_write",
     .list_columns = list_columns, .show_columns = show_columns, .add_columns = write_columns,

@@ -142,6 +142,7 @@ static const char *const info_permissions[] = {"can_cache_dashboard_screenshot",
 
 const resource_t dashboard_resource = {
     .base = "/api/v1/dashboard", .model = &model_dashboard, .view_menu = "Dashboard",
+    .log_class = "DashboardRestApi", .log_own = LOG_EP_POST | LOG_EP_PUT | LOG_EP_DELETE | LOG_EP_BULK_DELETE,
     .perm_list = "can_read", .perm_info = "can_read",
     .list_columns = list_columns, .show_columns = list_columns, .add_columns = write_columns,
     .edit_columns = write_columns, .search_columns = search_columns, .order_columns = order_columns,

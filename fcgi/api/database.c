@@ -160,6 +160,7 @@ static const related_field_t related[] = {
 
 const resource_t database_resource = {
     .base = "/api/v1/database", .model = &model_database, .view_menu = "Database",
+    .log_class = "DatabaseRestApi", .log_own = LOG_EP_POST | LOG_EP_PUT | LOG_EP_DELETE,
     .perm_list = "can_read", .perm_get = "can_read", .perm_info = "can_read", .perm_post = "can_write",
     .perm_put = "can_write", .perm_delete = "can_write",
     .list_columns = list_columns, .show_columns = show_columns, .add_columns = write_columns,

@@ -79,6 +79,7 @@ static const related_field_t related[] = {
 
 const resource_t dataset_resource = {
     .base = "/api/v1/dataset", .model = &model_dataset, .view_menu = "Dataset",
+    .log_class = "DatasetRestApi", .log_own = LOG_EP_GET | LOG_EP_POST | LOG_EP_PUT | LOG_EP_DELETE | LOG_EP_BULK_DELETE,
     .perm_list = "can_read", .perm_get = "can_read", .perm_info = "can_read", .perm_delete = "can_write",
     .list_columns = list_columns, .show_columns = show_columns, .add_columns = add_columns,
     .edit_columns = edit_columns, .search_columns = search_columns, .order_columns = order_columns,

@@ -25,6 +25,7 @@ static const column_label_t labels[] = {
 
 const resource_t log_resource = {
     .base = "/api/v1/log", .model = &model_log, .view_menu = "Log",
+    .log_class = "LogRestApi",
     .perm_list = "can_read", .perm_get = "can_read", .perm_post = "can_write",
     .list_columns = list_columns, .show_columns = list_columns, .add_columns = add_columns,
     .edit_columns = edit_columns, .search_columns = search_columns, .order_columns = list_columns,

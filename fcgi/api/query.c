@@ -52,6 +52,7 @@ static const related_field_t related[] = {
 
 const resource_t query_resource = {
     .base = "/api/v1/query", .model = &model_query, .view_menu = "Query",
+    .log_class = "QueryRestApi",
     .perm_list = "can_read", .perm_get = "can_read",
     .list_columns = list_columns, .show_columns = show_columns, .add_columns = id_only, .edit_columns = id_only,
     .search_columns = search_columns, .order_columns = order_columns, .base_order = "changed_on",

@@ -97,6 +97,7 @@ static const related_field_t related[] = {
 
 const resource_t report_resource = {
     .base = "/api/v1/report", .model = &model_report_schedule, .view_menu = "ReportSchedule",
+    .log_class = "ReportScheduleRestApi", .log_own = LOG_EP_DELETE | LOG_EP_BULK_DELETE, .log_none = LOG_EP_POST | LOG_EP_PUT,
     .perm_list = "can_read", .perm_get = "can_read", .perm_info = "can_read",
     .list_columns = list_columns, .show_columns = show_columns, .add_columns = add_columns,
     .edit_columns = add_columns, .search_columns = search_columns, .order_columns = order_columns,

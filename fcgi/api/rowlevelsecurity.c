@@ -127,6 +127,7 @@ static const related_field_t related[] = {
 
 const resource_t rowlevelsecurity_resource = {
     .base = "/api/v1/rowlevelsecurity", .model = &model_rls_filter, .view_menu = "Row Level Security",
+    .log_class = "RLSRestApi", .log_own = LOG_EP_POST | LOG_EP_PUT | LOG_EP_BULK_DELETE,
     .perm_list = "can_read", .perm_get = "can_read", .perm_info = "can_read", .perm_post = "can_write",
     .perm_put = "can_write", .perm_delete = "can_write",
     .list_columns = list_columns, .show_columns = show_columns, .add_columns = write_columns,

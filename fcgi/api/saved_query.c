@@ -80,6 +80,7 @@ static const related_field_t related[] = {
 
 const resource_t saved_query_resource = {
     .base = "/api/v1/saved_query", .model = &model_saved_query, .view_menu = "SavedQuery",
+    .log_class = "SavedQueryRestApi",
     .perm_list = "can_read", .perm_get = "can_read", .perm_info = "can_read", .perm_post = "can_write",
     .perm_put = "can_write", .perm_delete = "can_write",
     .list_columns = list_columns, .show_columns = show_columns, .add_columns = write_columns,

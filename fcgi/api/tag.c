@@ -51,6 +51,7 @@ static const related_field_t related[] = {
 
 const resource_t tag_resource = {
     .base = "/api/v1/tag", .model = &model_tag, .view_menu = "Tag",
+    .log_class = "TagRestApi", .log_own = LOG_EP_POST | LOG_EP_PUT | LOG_EP_BULK_DELETE,
     .perm_list = "can_read", .perm_get = "can_read", .perm_info = "can_read",
     .list_columns = columns, .show_columns = columns, .add_columns = write_columns,
     .edit_columns = write_columns, .search_columns = search_columns, .order_columns = columns,

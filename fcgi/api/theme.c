@@ -54,6 +54,7 @@ static const related_field_t related[] = {
 
 const resource_t theme_resource = {
     .base = "/api/v1/theme", .model = &model_theme, .view_menu = "Theme",
+    .log_class = "ThemeRestApi", .log_own = LOG_EP_POST | LOG_EP_PUT | LOG_EP_DELETE | LOG_EP_BULK_DELETE,
     .perm_list = "can_read", .perm_get = "can_read", .perm_info = "can_read",
     .list_columns = list_columns, .show_columns = show_columns, .add_columns = write_columns,
     .edit_columns = write_columns, .search_columns = search_columns, .order_columns = order_columns,

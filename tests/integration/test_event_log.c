@@ -1,0 +1,174 @@
+/* The logs rows the REST API writes (event_logger.log_this_with_context):
+ * the model engine's list, get, post, put, delete and bulk delete, a custom
+ * endpoint, an error answer of a logged view; none for requests rejected
+ * before the view (401, 403, rison errors) nor for FAB's own APIs. Rows are
+ * written after the response, so each check waits for them. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tests/integration/harness.h"
+#include "tests/integration/rest_client.h"
+
+static long long max_log_id(void) { return atoll(rest_sql("SELECT coalesce(max(id), 0) FROM logs")); }
+
+/* The id of the first row after `after` with this action, waiting up to 5 s; 0: none. */
+static long long wait_row(long long after, const char *action) {
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT coalesce(min(id), 0) FROM logs WHERE id > %lld AND action = '%s'", after, action);
+    for (int i = 0; i < 100; i++) {
+        long long id = atoll(rest_sql(sql));
+        if (id) return id;
+        nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+    }
+    return 0;
+}
+
+static const char *row_field(long long id, const char *expr) {
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s FROM logs WHERE id = %lld", expr, id);
+    return rest_sql(sql);
+}
+
+/* The row of the next `action` after `after`: its json text equals want,
+ * its user is user_id, its duration is set. Returns its id. */
+static long long expect_row(long long after, const char *action, const char *user_id, const char *want) {
+    long long id = wait_row(after, action);
+    cr_assert(id, "no logs row for %s", action);
+    cr_assert_str_eq(row_field(id, "json"), want, "%s", action);
+    cr_assert_str_eq(row_field(id, "user_id"), user_id, "%s", action);
+    cr_assert_str_eq(row_field(id, "duration_ms IS NOT NULL AND duration_ms >= 0"), "t", "%s", action);
+    return id;
+}
+
+/* A marker request whose row is waited for: rows of earlier requests are in by then. */
+static long long settle(rest_session_t *s) {
+    long long before = max_log_id();
+    json_decref(rest_expect(s, "GET", "/api/v1/advanced_data_type/types", NULL, 200));
+    long long id = wait_row(before, "AdvancedDataTypeRestApi.get");
+    cr_assert(id, "the marker request is logged");
+    return id;
+}
+
+static long long rows_between(long long from, long long to, const char *like) {
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM logs WHERE id > %lld AND id < %lld AND json LIKE '%s'", from, to,
+             like);
+    return atoll(rest_sql(sql));
+}
+
+Test(event_log, model_engine_rows) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    char admin_id[32];
+    snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
+    rest_sql("DELETE FROM css_templates WHERE template_name = 'evlog_t'");
+    char want[1024], path[128];
+
+    long long mark = max_log_id();
+    json_decref(rest_expect(&s, "GET", "/api/v1/css_template/?q=(page_size:5)", NULL, 200));
+    expect_row(mark, "CssTemplateRestApi.get_list", admin_id,
+               "{\"path\": \"/api/v1/css_template/\", \"q\": \"(page_size:5)\", \"object_ref\": "
+               "\"BaseSupersetModelRestApi.get_list_headless\", \"rison\": {\"page_size\": 5}}");
+
+    mark = max_log_id();
+    json_t *j = rest_expect(&s, "POST", "/api/v1/css_template/", "{\"template_name\": \"evlog_t\", \"css\": \"a{}\"}", 201);
+    long long id = json_integer_value(json_object_get(j, "id"));
+    json_decref(j);
+    expect_row(mark, "CssTemplateRestApi.post", admin_id,
+               "{\"path\": \"/api/v1/css_template/\", \"template_name\": \"evlog_t\", \"css\": \"a{}\", "
+               "\"object_ref\": \"BaseSupersetModelRestApi.post_headless\"}");
+
+    /* the base get/put/delete get the pk positionally: not in the payload */
+    mark = max_log_id();
+    snprintf(path, sizeof path, "/api/v1/css_template/%lld", id);
+    json_decref(rest_expect(&s, "GET", path, NULL, 200));
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/css_template/%lld\", \"url_rule\": \"/api/v1/css_template/<int:pk>\", "
+             "\"object_ref\": \"BaseSupersetModelRestApi.get_headless\", \"rison\": {}}",
+             id);
+    expect_row(mark, "CssTemplateRestApi.get", admin_id, want);
+
+    mark = max_log_id();
+    json_decref(rest_expect(&s, "PUT", path, "{\"css\": \"b{}\"}", 200));
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/css_template/%lld\", \"css\": \"b{}\", \"url_rule\": \"/api/v1/css_template/<pk>\", "
+             "\"object_ref\": \"BaseSupersetModelRestApi.put_headless\"}",
+             id);
+    expect_row(mark, "CssTemplateRestApi.put", admin_id, want);
+
+    /* an error answer of the view is logged */
+    mark = max_log_id();
+    json_decref(rest_expect(&s, "GET", "/api/v1/css_template/99999999", NULL, 404));
+    expect_row(mark, "CssTemplateRestApi.get", admin_id,
+               "{\"path\": \"/api/v1/css_template/99999999\", \"url_rule\": \"/api/v1/css_template/<int:pk>\", "
+               "\"object_ref\": \"BaseSupersetModelRestApi.get_headless\", \"rison\": {}}");
+
+    /* the class's own bulk delete: its qualified name, the parsed ids as rison */
+    mark = max_log_id();
+    snprintf(path, sizeof path, "/api/v1/css_template/?q=!(%lld)", id);
+    json_decref(rest_expect(&s, "DELETE", path, NULL, 200));
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/css_template/\", \"q\": \"!(%lld)\", \"object_ref\": "
+             "\"CssTemplateRestApi.bulk_delete\", \"rison\": [%lld]}",
+             id, id);
+    expect_row(mark, "CssTemplateRestApi.bulk_delete", admin_id, want);
+}
+
+Test(event_log, rejected_before_the_view) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    long long from = settle(&s);
+    /* @protect: 401 without credentials */
+    http_response_t *r = http_get("/api/v1/css_template/?q=(page_size:3)");
+    cr_assert_eq(r->status, 401);
+    http_free(r);
+    /* @rison: a schema error */
+    json_decref(rest_expect(&s, "GET", "/api/v1/css_template/?q=(page_size:'x')", NULL, 400));
+    json_decref(rest_expect(&s, "GET", "/api/v1/css_template/?q=(a:b", NULL, 400));
+    /* a FAB class (SupersetRoleApi) is not logged */
+    json_decref(rest_expect(&s, "GET", "/api/v1/security/roles/", NULL, 200));
+    /* related is not decorated */
+    json_decref(rest_expect(&s, "GET", "/api/v1/css_template/related/created_by", NULL, 200));
+    long long to = settle(&s);
+    cr_assert_eq(rows_between(from, to, "%/api/v1/css_template/%"), 0);
+    cr_assert_eq(rows_between(from, to, "%/api/v1/security/roles/%"), 0);
+}
+
+Test(event_log, gamma_rows_and_403) {
+    rest_create_user("Gamma", "evlog_gamma");
+    char uid[32];
+    snprintf(uid, sizeof uid, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'evlog_gamma'"));
+    rest_session_t g;
+    rest_open(&g, "evlog_gamma", "evlog_gamma");
+    long long mark = max_log_id();
+    json_decref(rest_expect(&g, "GET", "/api/v1/chart/?q=(page_size:1)", NULL, 200));
+    expect_row(mark, "ChartRestApi.get_list", uid,
+               "{\"path\": \"/api/v1/chart/\", \"q\": \"(page_size:1)\", \"object_ref\": "
+               "\"BaseSupersetModelRestApi.get_list_headless\", \"rison\": {\"page_size\": 1}}");
+    /* Gamma may not write css templates: @protect answers 403 before the view */
+    long long from = settle(&g);
+    json_decref(rest_expect(&g, "POST", "/api/v1/css_template/", "{\"template_name\": \"evlog_g\"}", 403));
+    long long to = settle(&g);
+    cr_assert_eq(rows_between(from, to, "%/api/v1/css_template/%"), 0);
+}
+
+Test(event_log, custom_endpoint_row) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    char admin_id[32];
+    snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
+    long long mark = max_log_id();
+    json_decref(rest_expect(&s, "GET", "/api/v1/advanced_data_type/types", NULL, 200));
+    expect_row(mark, "AdvancedDataTypeRestApi.get", admin_id,
+               "{\"path\": \"/api/v1/advanced_data_type/types\", \"object_ref\": "
+               "\"AdvancedDataTypeRestApi.get_types\"}");
+    /* the view's 400 for a bad body is logged; a body that is not JSON is not */
+    mark = max_log_id();
+    json_decref(rest_expect(&s, "POST", "/api/v1/cachekey/invalidate", "{\"datasource_uids\": 5}", 400));
+    expect_row(mark, "invalidate", admin_id,
+               "{\"path\": \"/api/v1/cachekey/invalidate\", \"datasource_uids\": 5, \"object_ref\": "
+               "\"CacheRestApi.invalidate\"}");
+}
