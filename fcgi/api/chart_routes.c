@@ -14,11 +14,16 @@
 #include "fcgi/api/chart.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "lib/json.h"
 #include "lib/rison.h"
 #include "persistence/models.h"
 
-static void fatal(request_t *req) { error_fab(req, 500, "Fatal error"); }
+/* An exception caught by @safe, outside the event logger: no logs row. */
+static void fatal(request_t *req) {
+    event_log_skip(req);
+    error_fab(req, 500, "Fatal error");
+}
 
 /* "<digits>" as an id; false otherwise. */
 static bool parse_id(const char *s, int64_t *out) {
@@ -381,6 +386,7 @@ static json_t *rison_ids(request_t *req) {
         return NULL;
     }
     if (!ids) {
+        event_log_skip(req); /* @rison is outside the event logger */
         error_fab(req, 400, "Not a valid rison/json argument");
         return NULL;
     }
@@ -390,10 +396,12 @@ static json_t *rison_ids(request_t *req) {
     json_t *id;
     json_array_foreach(ids, i, id) if (!bad && !json_is_integer(id)) bad = id, type = "integer";
     if (bad) {
+        event_log_skip(req);
         error_fab(req, 400, arena_sprintf(req->arena, "Not a valid rison schema %s is not of type '%s'",
                                           py_repr(req->arena, bad), type));
         return NULL;
     }
+    event_log_kwarg(req, "rison", ids);
     return ids;
 }
 
@@ -476,13 +484,20 @@ static void add_favorite(request_t *req) { favorite(req, true); }
 static void remove_favorite(request_t *req) { favorite(req, false); }
 
 static const route_def_t routes[] = {
-    {"GET", "/api/v1/chart/<id_or_uuid>", get_chart, GUARD("can_read", "Chart"), 0, NULL},
-    {"PUT", "/api/v1/chart/<int:pk>", put_chart, GUARD("can_write", "Chart"), 0, NULL},
-    {"DELETE", "/api/v1/chart/<pk>", delete_chart, GUARD("can_write", "Chart"), 0, NULL},
-    {"DELETE", "/api/v1/chart/", bulk_delete, GUARD("can_write", "Chart"), 0, NULL},
-    {"GET", "/api/v1/chart/favorite_status/", favorite_status, GUARD("can_read", "Chart"), 0, NULL},
-    {"POST", "/api/v1/chart/<pk>/favorites/", add_favorite, GUARD("can_read", "Chart"), 0, NULL},
-    {"DELETE", "/api/v1/chart/<pk>/favorites/", remove_favorite, GUARD("can_read", "Chart"), 0, NULL},
+    {"GET", "/api/v1/chart/<id_or_uuid>", get_chart, GUARD("can_read", "Chart"), 0, NULL,
+     "ChartRestApi.get"},
+    {"PUT", "/api/v1/chart/<int:pk>", put_chart, GUARD("can_write", "Chart"), 0, NULL,
+     "ChartRestApi.put"},
+    {"DELETE", "/api/v1/chart/<pk>", delete_chart, GUARD("can_write", "Chart"), 0, NULL,
+     "ChartRestApi.delete"},
+    {"DELETE", "/api/v1/chart/", bulk_delete, GUARD("can_write", "Chart"), 0, NULL,
+     "ChartRestApi.bulk_delete"},
+    {"GET", "/api/v1/chart/favorite_status/", favorite_status, GUARD("can_read", "Chart"), 0, NULL,
+     "ChartRestApi.favorite_status"},
+    {"POST", "/api/v1/chart/<pk>/favorites/", add_favorite, GUARD("can_read", "Chart"), 0, NULL,
+     "ChartRestApi.add_favorite"},
+    {"DELETE", "/api/v1/chart/<pk>/favorites/", remove_favorite, GUARD("can_read", "Chart"), 0, NULL,
+     "ChartRestApi.remove_favorite"},
 };
 
 const route_table_t chart_routes = {routes, sizeof routes / sizeof routes[0], NULL};

@@ -172,3 +172,51 @@ Test(event_log, custom_endpoint_row) {
                "{\"path\": \"/api/v1/cachekey/invalidate\", \"datasource_uids\": 5, \"object_ref\": "
                "\"CacheRestApi.invalidate\"}");
 }
+
+Test(event_log, chart_custom_routes) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    char admin_id[32], chart[32], want[1024], path[128];
+    snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
+    rest_sql("DELETE FROM slices WHERE slice_name = 'evlog_chart'");
+    snprintf(chart, sizeof chart, "%s",
+             rest_sql("INSERT INTO slices (slice_name, viz_type, created_on, changed_on, uuid)"
+                      " VALUES ('evlog_chart', 'table', now(), now(), gen_random_uuid()) RETURNING id"));
+
+    /* path parameters are view kwargs: id_or_uuid as text */
+    long long mark = max_log_id();
+    snprintf(path, sizeof path, "/api/v1/chart/%s", chart);
+    json_decref(rest_expect(&s, "GET", path, NULL, 200));
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/chart/%s\", \"url_rule\": \"/api/v1/chart/<id_or_uuid>\", \"object_ref\": "
+             "\"ChartRestApi.get\", \"id_or_uuid\": \"%s\"}",
+             chart, chart);
+    expect_row(mark, "ChartRestApi.get", admin_id, want);
+
+    /* @rison outside the logger: the parsed ids are a kwarg */
+    mark = max_log_id();
+    snprintf(path, sizeof path, "/api/v1/chart/favorite_status/?q=!(%s)", chart);
+    json_decref(rest_expect(&s, "GET", path, NULL, 200));
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/chart/favorite_status/\", \"q\": \"!(%s)\", \"object_ref\": "
+             "\"ChartRestApi.favorite_status\", \"rison\": [%s]}",
+             chart, chart);
+    expect_row(mark, "ChartRestApi.favorite_status", admin_id, want);
+
+    mark = max_log_id();
+    snprintf(path, sizeof path, "/api/v1/chart/%s/favorites/", chart);
+    json_decref(rest_expect(&s, "POST", path, NULL, 200));
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/chart/%s/favorites/\", \"url_rule\": \"/api/v1/chart/<pk>/favorites/\", "
+             "\"object_ref\": \"ChartRestApi.add_favorite\", \"pk\": \"%s\"}",
+             chart, chart);
+    expect_row(mark, "ChartRestApi.add_favorite", admin_id, want);
+    json_decref(rest_expect(&s, "DELETE", path, NULL, 200));
+
+    /* a rison error is answered by @rison: no row */
+    long long from = settle(&s);
+    json_decref(rest_expect(&s, "GET", "/api/v1/chart/favorite_status/?q=!(x)", NULL, 400));
+    long long to = settle(&s);
+    cr_assert_eq(rows_between(from, to, "%favorite_status%"), 0);
+    rest_sql("DELETE FROM slices WHERE slice_name = 'evlog_chart'");
+}
