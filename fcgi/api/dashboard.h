@@ -22,9 +22,13 @@ int64_t dashboard_find(request_t *req, const char *key);
  * @safe does: 500 when not JSON, 400 when unparsable, 400 {"_schema":
  * ["Invalid input type."]} when not an object. */
 json_t *dashboard_json_body(request_t *req);
-/* The `q` argument as a list of integer ids (arena-owned), or NULL after
- * answering 400 "Not a valid rison/json argument". */
+/* The `q` argument as a list of integer ids (arena-owned, also the logs
+ * row's "rison" kwarg), or NULL after answering 400 "Not a valid rison/json
+ * argument" (@rison is outside the event logger: no row). */
 json_t *dashboard_ids_arg(request_t *req);
+/* 500 "Fatal error" for what the reference raises inside the view: the
+ * exception leaves the event logger without a logs row. */
+void dashboard_fatal(request_t *req);
 /* SQL condition (alias t) "the caller owns the dashboard", params bound on q. */
 const char *dashboard_owned_sql(request_t *req, model_query_t *q);
 

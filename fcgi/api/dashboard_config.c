@@ -145,19 +145,19 @@ static void put_config(request_t *req, config_kind_t kind) {
     if (!parse_pk(req_path_param(req, "pk"), &pk)) return error_fab(req, 422, failed[kind]);
     if (dashboard_check_target(req, pk, true)) return;
     /* an empty update leaves the reference's result unbound: it answers 500 */
-    if (kind == CONFIG_FILTERS && !json_object_size(body)) return error_fab(req, 500, "Fatal error");
+    if (kind == CONFIG_FILTERS && !json_object_size(body)) return dashboard_fatal(req);
     const char *id = arena_sprintf(req->arena, "%lld", (long long)pk);
     const char *p1[] = {id};
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, "SELECT json_metadata FROM dashboards WHERE id = $1::int", 1, p1);
-    if (!r || !pg_nrows(r)) return error_fab(req, 500, "Fatal error");
+    if (!r || !pg_nrows(r)) return dashboard_fatal(req);
     const char *text = pg_get(r, 0, 0);
     json_t *metadata = json_parse_arena(req->arena, text && *text ? text : "{}", strlen(text && *text ? text : "{}"), JSON_DECODE_ANY, NULL);
-    if (!json_is_object(metadata)) return error_fab(req, 500, "Fatal error");
+    if (!json_is_object(metadata)) return dashboard_fatal(req);
     json_t *result = NULL;
     if (kind == CONFIG_FILTERS) {
         result = apply_filters(metadata, body);
-        if (!result) return error_fab(req, 500, "Fatal error");
+        if (!result) return dashboard_fatal(req);
         json_arena_own(req->arena, result);
         json_object_set(metadata, "native_filter_configuration", result);
     } else {
@@ -171,7 +171,7 @@ static void put_config(request_t *req, config_kind_t kind) {
     const char *p[] = {json_dump_arena(req->arena, metadata, JSON_PY_DEFAULT, NULL), id,
                        arena_sprintf(req->arena, "%lld", (long long)(req->user ? req->user->id : 0)),
                        touch ? "true" : "false"};
-    if (!p[0]) return error_fab(req, 500, "Fatal error");
+    if (!p[0]) return dashboard_fatal(req);
     if (!pg_query(app_pg(req->app), req->arena, &err,
                   "UPDATE dashboards SET json_metadata = $1, changed_by_fk = nullif($3::int, 0), changed_on ="
                   " CASE WHEN $4::boolean THEN localtimestamp ELSE changed_on END WHERE id = $2::int",

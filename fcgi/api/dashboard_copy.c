@@ -149,14 +149,14 @@ void dashboard_copy(request_t *req) {
     if (errors) return resp_json(req, 400, json_pack("{s:o}", "message", errors), JSON_FLASK);
     json_t *title = json_object_get(body, "dashboard_title"), *meta = json_object_get(body, "json_metadata");
     /* DashboardInvalidError is not handled by the endpoint: it answers 500 */
-    if (!json_string_length(title) || !json_string_length(meta)) return error_fab(req, 500, "Fatal error");
+    if (!json_string_length(title) || !json_string_length(meta)) return dashboard_fatal(req);
     bool admin = req->user && security_is_admin(req->cfg, req->user);
     if (config_feature(req->cfg, "DASHBOARD_RBAC") && !admin && !is_owner(req, orig)) return error_fab(req, 403, "Forbidden");
     json_t *data = json_parse_arena(req->arena, json_string_value(meta), json_string_length(meta), JSON_DECODE_ANY, NULL);
-    if (!json_is_object(data)) return error_fab(req, 500, "Fatal error");
+    if (!json_is_object(data)) return dashboard_fatal(req);
     copy_job_t j = {.req = req, .orig = num(req, orig), .me = num(req, req->user ? req->user->id : 0)};
     j.c = pg_acquire(app_pg(req->app), req->arena, &j.err);
-    if (!j.c) return error_fab(req, 500, "Fatal error");
+    if (!j.c) return dashboard_fatal(req);
     copy_status_t s = pg_begin(j.c, req->arena, &j.err) ? copy(&j, body, data) : COPY_DB_ERROR;
     pg_result_t *r = NULL;
     if (s == COPY_OK) {
@@ -166,7 +166,7 @@ void dashboard_copy(request_t *req) {
     }
     if (s != COPY_OK) pg_rollback(j.c, req->arena, &j.err);
     pg_release(j.c);
-    if (s == COPY_RAISED) return error_fab(req, 500, "Fatal error");
+    if (s == COPY_RAISED) return dashboard_fatal(req);
     if (s == COPY_DB_ERROR) return error_fab(req, 400, "Arguments are not correct");
     resp_json(req, 200,
               json_pack("{s:{s:I,s:f}}", "result", "id", (json_int_t)strtoll(j.id, NULL, 10), "last_modified_time",

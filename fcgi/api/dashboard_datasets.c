@@ -7,6 +7,7 @@
 #include "fcgi/api/dashboard.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "lib/json.h"
 #include "persistence/models.h"
 
@@ -19,6 +20,7 @@ static void get_datasets(request_t *req) {
                               arena_sprintf(req->arena, "SELECT t.id FROM dashboards t WHERE %s LIMIT 1", q.where.data),
                               q.nparams, q.params);
     if (r && !pg_nrows(r)) {
+        event_log_skip(req); /* DashboardNotFoundError is rendered outside the event logger */
         resp_json(req, 404, json_pack("{s:s}", "error", "Dashboard not found."), JSON_PY_DEFAULT);
         return;
     }
@@ -26,6 +28,7 @@ static void get_datasets(request_t *req) {
                                             req->user && req->user->is_guest, &err)
                        : NULL;
     if (!result) {
+        event_log_skip(req); /* raised through the event logger: no row */
         resp_json(req, 500, json_pack("{s:s}", "error", "Fatal error"), JSON_PY_DEFAULT);
         return;
     }
@@ -33,7 +36,8 @@ static void get_datasets(request_t *req) {
 }
 
 static const route_def_t routes[] = {
-    {"GET", "/api/v1/dashboard/<id_or_slug>/datasets", get_datasets, GUARD("can_read", "Dashboard"), 0, NULL},
+    {"GET", "/api/v1/dashboard/<id_or_slug>/datasets", get_datasets, GUARD("can_read", "Dashboard"), 0, NULL,
+     "DashboardRestApi.get_datasets"},
 };
 
 const route_table_t dashboard_dataset_routes = {routes, sizeof routes / sizeof routes[0], NULL};

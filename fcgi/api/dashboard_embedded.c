@@ -33,10 +33,10 @@ static void answer_current(request_t *req, pg_conn_t *c, int64_t id) {
     pg_error_t err;
     pg_result_t *r = c ? pg_conn_query(c, req->arena, &err, EMBEDDED_JSON_SQL, 1, p)
                        : pg_query(app_pg(req->app), req->arena, &err, EMBEDDED_JSON_SQL, 1, p);
-    if (!r) return error_fab(req, 500, "Fatal error");
+    if (!r) return dashboard_fatal(req);
     if (!pg_nrows(r)) return resp_json(req, 404, json_object(), JSON_FLASK);
     json_t *result = json_loads(pg_get(r, 0, 0), 0, NULL);
-    if (!result) return error_fab(req, 500, "Fatal error");
+    if (!result) return dashboard_fatal(req);
     resp_json(req, 200, json_pack("{s:o}", "result", result), JSON_FLASK);
 }
 
@@ -90,7 +90,7 @@ void dashboard_set_embedded(request_t *req) {
     if (!domains) return resp_json(req, 400, json_pack("{s:o}", "message", errors), JSON_FLASK);
     pg_error_t err;
     pg_conn_t *c = pg_acquire(app_pg(req->app), req->arena, &err);
-    if (!c) return error_fab(req, 500, "Fatal error");
+    if (!c) return dashboard_fatal(req);
     const char *p[] = {num(req, id), domains, num(req, req->user ? req->user->id : 0)};
     bool ok = pg_begin(c, req->arena, &err);
     /* keep the first configuration, drop any other (delete-orphan), insert when none */
@@ -117,7 +117,7 @@ void dashboard_set_embedded(request_t *req) {
     }
     ok = ok && pg_commit(c, req->arena, &err);
     if (ok) answer_current(req, c, id);
-    else error_fab(req, 500, "Fatal error");
+    else dashboard_fatal(req);
     pg_release(c);
 }
 
@@ -127,6 +127,6 @@ void dashboard_delete_embedded(request_t *req) {
     const char *p[] = {num(req, id)};
     pg_error_t err;
     if (!pg_query(app_pg(req->app), req->arena, &err, "DELETE FROM embedded_dashboards WHERE dashboard_id = $1::int", 1, p))
-        return error_fab(req, 500, "Fatal error");
+        return dashboard_fatal(req);
     error_fab(req, 200, "OK");
 }

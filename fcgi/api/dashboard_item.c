@@ -10,9 +10,15 @@
 #include "fcgi/api/dashboard.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "lib/json.h"
 #include "lib/rison.h"
 #include "persistence/models.h"
+
+void dashboard_fatal(request_t *req) {
+    event_log_skip(req);
+    error_fab(req, 500, "Fatal error");
+}
 
 static bool all_digits(const char *s) {
     if (!*s) return false;
@@ -54,7 +60,7 @@ int64_t dashboard_find(request_t *req, const char *key) {
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, sql, q.nparams, q.params);
     if (!r) {
-        error_fab(req, 500, "Fatal error");
+        dashboard_fatal(req);
         return -1;
     }
     if (!pg_nrows(r)) {
@@ -94,9 +100,17 @@ static bool add_extras(request_t *req, json_t *row, const char *id) {
     return true;
 }
 
+/* with_dashboard is outside log_this_with_extra_payload: a 403/404 writes no
+ * row; the view gets the dashboard positionally and adds its id. */
 static void get_dashboard(request_t *req) {
     int64_t id = dashboard_find(req, req_path_param(req, "id_or_slug"));
-    if (id <= 0) return;
+    if (id <= 0) {
+        event_log_skip(req);
+        return;
+    }
+    json_t *dashboard_id = json_integer(id);
+    event_log_kwarg(req, "dashboard_id", dashboard_id);
+    json_decref(dashboard_id);
     model_query_t q;
     mq_init(&q, req->arena, &model_dashboard);
     mq_where(&q, arena_sprintf(req->arena, "t.id = %s::int", mq_param(&q, arena_sprintf(req->arena, "%lld", (long long)id))));
@@ -110,7 +124,7 @@ static void get_dashboard(request_t *req) {
     json_decref(rows);
     if (!row || !add_extras(req, row, arena_sprintf(req->arena, "%lld", (long long)id))) {
         json_decref(row);
-        error_fab(req, 500, "Fatal error");
+        dashboard_fatal(req);
         return;
     }
     if (req->user && req->user->is_guest) { /* post_dump hides these from embedded guests */
@@ -123,11 +137,12 @@ static void get_dashboard(request_t *req) {
 
 json_t *dashboard_json_body(request_t *req) {
     if (!req_is_json(req)) {
-        error_fab(req, 500, "Fatal error");
+        dashboard_fatal(req);
         return NULL;
     }
     json_t *body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL);
     if (!body) {
+        event_log_skip(req); /* request.json raises through the event logger */
         error_fab(req, 400, "400 Bad Request: The browser (or proxy) sent a request that this server could not understand.");
         return NULL;
     }
@@ -149,9 +164,11 @@ json_t *dashboard_ids_arg(request_t *req) {
     bool ok = json_is_array(ids);
     json_array_foreach(ids, i, v) ok = ok && json_is_integer(v);
     if (!ok) {
+        event_log_skip(req);
         error_fab(req, 400, "Not a valid rison/json argument");
         return NULL;
     }
+    event_log_kwarg(req, "rison", ids);
     return ids;
 }
 
@@ -176,7 +193,7 @@ static void favorite_status(request_t *req) {
                                             user, q.where.data),
                               q.nparams, q.params);
     if (!r) {
-        error_fab(req, 500, "Fatal error");
+        dashboard_fatal(req);
         return;
     }
     if (!pg_nrows(r)) {
@@ -198,7 +215,7 @@ static void favorite(request_t *req, bool add) {
     if (id <= 0) return;
     pg_error_t err;
     if (!favorite_set(app_pg(req->app), req->arena, "Dashboard", id, req->user ? req->user->id : 0, add, &err)) {
-        error_fab(req, 500, "Fatal error");
+        dashboard_fatal(req);
         return;
     }
     resp_json(req, 200, json_pack("{s:s}", "result", "OK"), JSON_FLASK);
@@ -208,13 +225,19 @@ static void add_favorite(request_t *req) { favorite(req, true); }
 static void remove_favorite(request_t *req) { favorite(req, false); }
 
 static const route_def_t routes[] = {
-    {"GET", "/api/v1/dashboard/<id_or_slug>", get_dashboard, GUARD("can_read", "Dashboard"), 0, NULL},
-    {"GET", "/api/v1/dashboard/favorite_status/", favorite_status, GUARD("can_read", "Dashboard"), 0, NULL},
-    {"POST", "/api/v1/dashboard/<pk>/favorites/", add_favorite, GUARD("can_read", "Dashboard"), 0, NULL},
-    {"DELETE", "/api/v1/dashboard/<pk>/favorites/", remove_favorite, GUARD("can_read", "Dashboard"), 0, NULL},
-    {"POST", "/api/v1/dashboard/", dashboard_post, GUARD("can_write", "Dashboard"), 0, NULL},
-    {"PUT", "/api/v1/dashboard/<pk>", dashboard_put, GUARD("can_write", "Dashboard"), 0, NULL},
-    {"DELETE", "/api/v1/dashboard/<pk>", dashboard_delete, GUARD("can_write", "Dashboard"), 0, NULL},
-    {"DELETE", "/api/v1/dashboard/", dashboard_bulk_delete, GUARD("can_write", "Dashboard"), 0, NULL},
+    {"GET", "/api/v1/dashboard/<id_or_slug>", get_dashboard, GUARD("can_read", "Dashboard"), ROUTE_LOG_POSITIONAL, NULL,
+     "DashboardRestApi.get"},
+    {"GET", "/api/v1/dashboard/favorite_status/", favorite_status, GUARD("can_read", "Dashboard"), 0, NULL,
+     "DashboardRestApi.favorite_status"},
+    {"POST", "/api/v1/dashboard/<pk>/favorites/", add_favorite, GUARD("can_read", "Dashboard"), 0, NULL,
+     "DashboardRestApi.add_favorite"},
+    {"DELETE", "/api/v1/dashboard/<pk>/favorites/", remove_favorite, GUARD("can_read", "Dashboard"), 0, NULL,
+     "DashboardRestApi.remove_favorite"},
+    {"POST", "/api/v1/dashboard/", dashboard_post, GUARD("can_write", "Dashboard"), 0, NULL, "DashboardRestApi.post"},
+    {"PUT", "/api/v1/dashboard/<pk>", dashboard_put, GUARD("can_write", "Dashboard"), 0, NULL, "DashboardRestApi.put"},
+    {"DELETE", "/api/v1/dashboard/<pk>", dashboard_delete, GUARD("can_write", "Dashboard"), 0, NULL,
+     "DashboardRestApi.delete"},
+    {"DELETE", "/api/v1/dashboard/", dashboard_bulk_delete, GUARD("can_write", "Dashboard"), 0, NULL,
+     "DashboardRestApi.bulk_delete"},
 };
 const route_table_t dashboard_routes = {routes, sizeof routes / sizeof routes[0], NULL};

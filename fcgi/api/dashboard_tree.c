@@ -106,12 +106,12 @@ void dashboard_get_charts(request_t *req) {
         " s.certification_details FROM dashboard_slices ds JOIN slices s ON s.id = ds.slice_id"
         " WHERE ds.dashboard_id = $1::int ORDER BY ds.id",
         1, p);
-    if (!r) return error_fab(req, 500, "Fatal error");
+    if (!r) return dashboard_fatal(req);
     json_t *result = json_array();
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, result);
     for (int i = 0; i < pg_nrows(r); i++) {
         json_t *fd = form_data(req, r, i);
-        if (!fd) return error_fab(req, 500, "Fatal error");
+        if (!fd) return dashboard_fatal(req);
         int64_t sid = pg_get_int(r, i, 0, 0);
         json_t *chart = json_object();
         json_object_set_new(chart, "id", json_integer(sid));
@@ -257,7 +257,7 @@ void dashboard_get_tabs(request_t *req) {
     const char *p[] = {arena_sprintf(req->arena, "%lld", (long long)id)};
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, "SELECT position_json FROM dashboards WHERE id = $1::int", 1, p);
-    if (!r || !pg_nrows(r)) return error_fab(req, 500, "Fatal error");
+    if (!r || !pg_nrows(r)) return dashboard_fatal(req);
     const char *text = pg_get(r, 0, 0);
     if (!text || !*text) return resp_json(req, 200, json_pack("{s:{}}", "result"), JSON_FLASK);
     const char *perr = NULL;
@@ -266,7 +266,7 @@ void dashboard_get_tabs(request_t *req) {
     if (json_is_object(position) && !json_object_size(position)) return resp_json(req, 200, json_pack("{s:{}}", "result"), JSON_FLASK);
     if (!json_is_object(position)) return tabs_invalid(req, "position is not subscriptable");
     json_t *root = json_object_get(position, "ROOT_ID");
-    if (!root) return error_fab(req, 500, "Fatal error");
+    if (!root) return dashboard_fatal(req);
     tab_walk_t w = {.req = req, .position = position, .all_tabs = json_object()};
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, w.all_tabs);
     json_t *tree = json_array();
@@ -277,7 +277,7 @@ void dashboard_get_tabs(request_t *req) {
         ok = visit(&w, it.node, it.children);
     }
     if (!ok) {
-        if (w.fatal) return error_fab(req, 500, "Fatal error");
+        if (w.fatal) return dashboard_fatal(req);
         return tabs_invalid(req, w.error);
     }
     json_t *tab_tree = json_array();
@@ -287,7 +287,7 @@ void dashboard_get_tabs(request_t *req) {
         json_t *d = dump_tab(req, n, 0);
         if (!d) {
             json_decref(tab_tree);
-            return error_fab(req, 500, "Fatal error");
+            return dashboard_fatal(req);
         }
         json_array_append_new(tab_tree, d);
     }

@@ -256,7 +256,7 @@ int dashboard_check_target(request_t *req, int64_t pk, bool need_owner) {
                               arena_sprintf(req->arena, "SELECT %s FROM dashboards t WHERE t.id = %s::int%s%s", owned, id,
                                             q.where.len ? " AND " : "", q.where.data),
                               q.nparams, q.params);
-    if (!r) return error_fab(req, 500, "Fatal error"), 500;
+    if (!r) return dashboard_fatal(req), 500;
     if (!pg_nrows(r)) return error_fab(req, 404, "Not found"), 404;
     bool admin = req->user && security_is_admin(req->cfg, req->user);
     if (need_owner && !admin && strcmp(pg_get(r, 0, 0), "t")) return error_fab(req, 403, "Forbidden"), 403;
@@ -279,7 +279,7 @@ static void write_dashboard(request_t *req, bool is_post) {
     }
     json_t *body = req_is_json(req) ? json_loadb(req->body.data, req->body.len, 0, NULL) : NULL;
     if (!body) {
-        error_fab(req, 500, "Fatal error"); /* @requires_json under @safe */
+        dashboard_fatal(req); /* @requires_json under @safe */
         return;
     }
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, body);
@@ -296,7 +296,7 @@ static void write_dashboard(request_t *req, bool is_post) {
     pg_error_t err;
     pg_conn_t *c = pg_acquire(app_pg(req->app), req->arena, &err);
     if (!c) {
-        error_fab(req, 500, "Fatal error");
+        dashboard_fatal(req);
         return;
     }
     bool db_err = false;
@@ -329,7 +329,7 @@ static void write_dashboard(request_t *req, bool is_post) {
     if (id <= 0) {
         if (err.status == PG_ERR_QUERY && !db_err)
             error_fab(req, 422, is_post ? "Dashboard could not be created." : "Dashboard could not be updated.");
-        else error_fab(req, 500, "Fatal error");
+        else dashboard_fatal(req);
         return;
     }
     json_t *result = json_deep_copy(body);
@@ -363,7 +363,7 @@ static void delete_ids(request_t *req, const char *ids, size_t n) {
     if (c) pg_release(c);
     if (reports > 0) error_fab(req, 422, "There are associated alerts or reports");
     else if (!ok && err.status == PG_ERR_QUERY) error_fab(req, 422, "Dashboard could not be deleted.");
-    else if (!ok) error_fab(req, 500, "Fatal error");
+    else if (!ok) dashboard_fatal(req);
     else if (n == SIZE_MAX) error_fab(req, 200, "OK");
     else error_fab(req, 200, arena_sprintf(req->arena, "Deleted %zu dashboard%s", n, n == 1 ? "" : "s"));
 }
@@ -392,7 +392,7 @@ void dashboard_bulk_delete(request_t *req) {
         mq_where(&q, arena_sprintf(req->arena, "t.id = %s::int", mq_param(&q, num(req, pk))));
         pg_error_t err;
         int64_t n = mq_count(&q, app_pg(req->app), &err);
-        if (n < 0) return error_fab(req, 500, "Fatal error");
+        if (n < 0) return dashboard_fatal(req);
         if (n == 0) return error_fab(req, 404, "Not found");
     }
     json_array_foreach(ids, i, v) if (dashboard_check_target(req, json_integer_value(v), true)) return;

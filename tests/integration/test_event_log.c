@@ -220,3 +220,78 @@ Test(event_log, chart_custom_routes) {
     cr_assert_eq(rows_between(from, to, "%favorite_status%"), 0);
     rest_sql("DELETE FROM slices WHERE slice_name = 'evlog_chart'");
 }
+
+Test(event_log, dashboard_custom_routes) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    char admin_id[32], dash[32], want[1024], path[160];
+    snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
+    rest_sql("DELETE FROM dashboards WHERE slug = 'evlog-dash'");
+    snprintf(dash, sizeof dash, "%s",
+             rest_sql("INSERT INTO dashboards (dashboard_title, slug, published, created_on, changed_on, uuid)"
+                      " VALUES ('evlog_dash', 'evlog-dash', true, now(), now(), gen_random_uuid()) RETURNING id"));
+
+    /* with_dashboard hands the dashboard over positionally; the view adds its id */
+    long long mark = max_log_id();
+    snprintf(path, sizeof path, "/api/v1/dashboard/%s", dash);
+    json_decref(rest_expect(&s, "GET", path, NULL, 200));
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/dashboard/%s\", \"url_rule\": \"/api/v1/dashboard/<id_or_slug>\", \"object_ref\": "
+             "\"DashboardRestApi.get\", \"dashboard_id\": %s}",
+             dash, dash);
+    long long id = expect_row(mark, "DashboardRestApi.get", admin_id, want);
+    cr_assert_str_eq(row_field(id, "dashboard_id"), dash);
+
+    /* the other views get id_or_slug / pk as text */
+    mark = max_log_id();
+    json_decref(rest_expect(&s, "GET", "/api/v1/dashboard/evlog-dash/charts", NULL, 200));
+    expect_row(mark, "DashboardRestApi.get_charts", admin_id,
+               "{\"path\": \"/api/v1/dashboard/evlog-dash/charts\", \"url_rule\": "
+               "\"/api/v1/dashboard/<id_or_slug>/charts\", \"object_ref\": \"DashboardRestApi.get_charts\", "
+               "\"id_or_slug\": \"evlog-dash\"}");
+
+    mark = max_log_id();
+    snprintf(path, sizeof path, "/api/v1/dashboard/%s", dash);
+    json_decref(rest_expect(&s, "PUT", path, "{\"dashboard_title\": \"evlog_dash2\"}", 200));
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/dashboard/%s\", \"dashboard_title\": \"evlog_dash2\", \"url_rule\": "
+             "\"/api/v1/dashboard/<pk>\", \"object_ref\": \"DashboardRestApi.put\", \"pk\": \"%s\"}",
+             dash, dash);
+    expect_row(mark, "DashboardRestApi.put", admin_id, want);
+
+    mark = max_log_id();
+    snprintf(path, sizeof path, "/api/v1/dashboard/favorite_status/?q=!(%s)", dash);
+    json_decref(rest_expect(&s, "GET", path, NULL, 200));
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/dashboard/favorite_status/\", \"q\": \"!(%s)\", \"object_ref\": "
+             "\"DashboardRestApi.favorite_status\", \"rison\": [%s]}",
+             dash, dash);
+    expect_row(mark, "DashboardRestApi.favorite_status", admin_id, want);
+
+    /* with_dashboard inside the logger: the embedded view's 404 is logged */
+    mark = max_log_id();
+    json_decref(rest_expect(&s, "GET", "/api/v1/dashboard/99999999/embedded", NULL, 404));
+    expect_row(mark, "DashboardRestApi.get_embedded", admin_id,
+               "{\"path\": \"/api/v1/dashboard/99999999/embedded\", \"url_rule\": "
+               "\"/api/v1/dashboard/<id_or_slug>/embedded\", \"object_ref\": \"DashboardRestApi.get_embedded\", "
+               "\"id_or_slug\": \"99999999\"}");
+
+    /* no row: get's with_dashboard 404, get_datasets' raised 404, a rison
+     * error, an unparsable body (raised under @safe), 401, Gamma's 403 */
+    rest_create_user("Gamma", "evlog_gamma_d");
+    rest_session_t g;
+    rest_open(&g, "evlog_gamma_d", "evlog_gamma_d");
+    long long from = settle(&s);
+    json_decref(rest_expect(&s, "GET", "/api/v1/dashboard/99999999", NULL, 404));
+    json_decref(rest_expect(&s, "GET", "/api/v1/dashboard/99999999/datasets", NULL, 404));
+    json_decref(rest_expect(&s, "DELETE", "/api/v1/dashboard/?q=!(x)", NULL, 400));
+    json_decref(rest_expect(&s, "POST", "/api/v1/dashboard/", "{bad", 500));
+    http_response_t *r = http_get("/api/v1/dashboard/evlog-dash/tabs");
+    cr_assert_eq(r->status, 401);
+    http_free(r);
+    snprintf(path, sizeof path, "/api/v1/dashboard/%s/embedded", dash);
+    json_decref(rest_expect(&g, "DELETE", path, NULL, 403));
+    long long to = settle(&s);
+    cr_assert_eq(rows_between(from, to, "%/api/v1/dashboard/%"), 0);
+    rest_sql("DELETE FROM dashboards WHERE slug = 'evlog-dash'");
+}
