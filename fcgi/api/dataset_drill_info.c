@@ -11,6 +11,7 @@
 #include "fcgi/api/data_access_filter.h"
 #include "fcgi/api/dataset_write.h"
 #include "fcgi/app.h"
+#include "fcgi/event_logger.h"
 #include "lib/json.h"
 #include "lib/rison.h"
 #include "persistence/models.h"
@@ -98,7 +99,7 @@ void dataset_drill_info(request_t *req) {
         rison_error_t rerr;
         q = rison_parse(qs, strlen(qs), &rerr);
         if (!q) q = json_loads(url_decode(req->arena, qs, strlen(qs), true), JSON_DECODE_ANY, NULL);
-        if (!q) return error_fab(req, 400, "Not a valid rison/json argument");
+        if (!q) return event_log_skip(req), error_fab(req, 400, "Not a valid rison/json argument");
         arena_on_free(req->arena, (arena_cleanup_fn)json_decref, q);
         json_t *d = json_object_get(q, "dashboard_id");
         if (!json_is_object(q) || (d && !json_is_integer(d))) {
@@ -106,14 +107,18 @@ void dataset_drill_info(request_t *req) {
             const char *repr = json_is_string(bad) ? arena_sprintf(req->arena, "'%s'", json_string_value(bad))
                                : json_is_true(bad) ? "True" : json_is_false(bad) ? "False" : json_is_null(bad) ? "None"
                                : json_dump_arena(req->arena, bad, JSON_ENCODE_ANY | JSON_PY_DEFAULT, NULL);
+            event_log_skip(req); /* @rison is outside the event logger */
             return error_fab(req, 400, arena_sprintf(req->arena, "Not a valid rison schema %s is not of type '%s'", repr,
                                                      json_is_object(q) ? "integer" : "object"));
         }
     }
+    json_t *rison = q ? json_incref(q) : json_object();
+    event_log_kwarg(req, "rison", rison);
+    json_decref(rison);
     int64_t dashboard = json_integer_value(json_object_get(q, "dashboard_id"));
     bool err = false;
     json_t *row = fetch(req, pk, true, &err);
-    if (err) return error_fab(req, 500, "Fatal error");
+    if (err) return dataset_fatal(req);
     if (row) return resp_json(req, 200, json_pack("{s:o}", "result", row), JSON_FLASK);
     if (!dashboard && req->user && req->user->is_guest) return error_fab(req, 403, "Forbidden");
     if (!dashboard) return error_fab(req, 404, "Not found");
@@ -124,11 +129,11 @@ void dataset_drill_info(request_t *req) {
                               " WHERE id = $2::int), EXISTS (SELECT 1 FROM dashboard_slices ds JOIN slices s ON s.id ="
                               " ds.slice_id WHERE ds.dashboard_id = $1::int AND s.datasource_type = 'table' AND"
                               " s.datasource_id = $2::int)", 2, p);
-    if (!r) return error_fab(req, 500, "Fatal error");
+    if (!r) return dataset_fatal(req);
     if (!pg_get_bool(r, 0, 0, false) || !pg_get_bool(r, 0, 1, false)) return error_fab(req, 404, "Not found");
     if (!pg_get_bool(r, 0, 2, false) || !(guest_holds(req, dashboard) || rbac_shares_role(req, dashboard)))
         return error_fab(req, 403, "Forbidden");
     row = fetch(req, pk, false, &err);
-    if (!row) return error_fab(req, 500, "Fatal error");
+    if (!row) return dataset_fatal(req);
     resp_json(req, 200, json_pack("{s:o}", "result", row), JSON_FLASK);
 }

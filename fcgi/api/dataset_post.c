@@ -16,6 +16,7 @@
 #include "fcgi/api/dataset_schema.h"
 #include "fcgi/api/dataset_write.h"
 #include "fcgi/app.h"
+#include "fcgi/event_logger.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "persistence/pg_introspect.h"
@@ -160,12 +161,12 @@ static int create(request_t *req, json_t *props, int64_t db_id, int64_t *id, boo
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, owners);
     if (db_err) {
         json_decref(errors);
-        return error_fab(req, 500, "Fatal error"), -1;
+        return dataset_fatal(req), -1;
     }
     if (errors) return resp_json(req, 422, json_pack("{s:o}", "message", errors), JSON_FLASK), -1;
     pg_error_t err;
     pg_conn_t *c = pg_acquire(app_pg(req->app), req->arena, &err);
-    if (!c) return error_fab(req, 500, "Fatal error"), -1;
+    if (!c) return dataset_fatal(req), -1;
     const char *why = NULL;
     *id = pg_begin(c, req->arena, &err) ? create_row(req, c, props, db_id, owners, &why) : -1;
     if (*id > 0 && !pg_commit(c, req->arena, &err)) *id = -1;
@@ -181,18 +182,18 @@ static int create(request_t *req, json_t *props, int64_t db_id, int64_t *id, boo
 }
 
 /* The JSON body or NULL once answered (the @safe wrapper's answers). */
-static json_t *body_of(request_t *req, bool requires_json) {
-    if (!req_is_json(req)) return error_fab(req, requires_json ? 500 : 500, "Fatal error"), NULL;
+static json_t *body_of(request_t *req) {
+    if (!req_is_json(req)) return dataset_fatal(req), NULL;
     json_t *body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL);
-    if (!body)
-        return error_fab(req, 400, "400 Bad Request: The browser (or proxy) sent a request that this server could not"
+    if (!body) /* request.json raises through the event logger: no row */
+        return event_log_skip(req), error_fab(req, 400, "400 Bad Request: The browser (or proxy) sent a request that this server could not"
                                    " understand."), NULL;
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, body);
     return body;
 }
 
 void dataset_post(request_t *req) {
-    json_t *body = body_of(req, true);
+    json_t *body = body_of(req);
     if (!body) return;
     json_t *errors = json_is_object(body) ? dataset_schema_load(req->arena, DS_SCHEMA_POST, body)
                                           : json_pack("{s:[s]}", "_schema", "Invalid input type.");
@@ -202,12 +203,12 @@ void dataset_post(request_t *req) {
     int64_t id;
     if (create(req, props, json_integer_value(json_object_get(body, "database")), &id, false)) return;
     json_t *data = dataset_data(req, NULL, id);
-    if (!data) return error_fab(req, 500, "Fatal error");
+    if (!data) return dataset_fatal(req);
     resp_json(req, 201, json_pack("{s:I,s:O,s:o}", "id", (json_int_t)id, "result", body, "data", data), JSON_FLASK);
 }
 
 void dataset_get_or_create(request_t *req) {
-    json_t *body = body_of(req, false);
+    json_t *body = body_of(req);
     if (!body) return;
     json_t *errors = json_is_object(body) ? dataset_schema_load(req->arena, DS_SCHEMA_GET_OR_CREATE, body)
                                           : json_pack("{s:[s]}", "_schema", "Invalid input type.");
@@ -217,7 +218,7 @@ void dataset_get_or_create(request_t *req) {
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
                               "SELECT id FROM tables WHERE database_id = $1::int AND table_name = $2 LIMIT 2", 2, p);
-    if (!r || pg_nrows(r) > 1) return error_fab(req, 500, "Fatal error");
+    if (!r || pg_nrows(r) > 1) return dataset_fatal(req);
     if (pg_nrows(r) == 1)
         return resp_json(req, 200, json_pack("{s:{s:I}}", "result", "table_id", (json_int_t)pg_get_int(r, 0, 0, 0)),
                          JSON_FLASK);

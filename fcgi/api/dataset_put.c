@@ -16,6 +16,7 @@
 #include "fcgi/api/dataset_schema.h"
 #include "fcgi/api/dataset_write.h"
 #include "fcgi/app.h"
+#include "fcgi/event_logger.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "persistence/models.h"
@@ -350,13 +351,15 @@ static bool write_owners(request_t *req, pg_conn_t *c, int64_t pk, json_t *owner
 void dataset_put(request_t *req) {
     int64_t pk = 0;
     bool pk_ok = dataset_parse_pk(req_path_param(req, "pk"), &pk);
-    if (!req_is_json(req)) {
+    if (!req_is_json(req)) { /* raised by @requires_json inside the event logger: no row */
+        event_log_skip(req);
         dataset_sip40(req, 400, "INVALID_PAYLOAD_FORMAT_ERROR", "Request is not JSON", NULL, 1019,
                       "The submitted payload has the incorrect format.");
         return;
     }
     json_t *body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL);
     if (!body) {
+        event_log_skip(req);
         error_http(req, 400);
         return;
     }
@@ -373,12 +376,12 @@ void dataset_put(request_t *req) {
     }
     json_decref(payload);
     int found = pk_ok ? dataset_lookup(req, pk) : 0;
-    if (found <= 0) return found < 0 ? error_fab(req, 500, "Fatal error") : error_fab(req, 404, "Not found");
+    if (found <= 0) return found < 0 ? dataset_fatal(req) : error_fab(req, 404, "Not found");
     if (found == 2) return error_fab(req, 403, "Forbidden");
 
     pg_error_t err = {0};
     pg_conn_t *c = pg_acquire(app_pg(req->app), req->arena, &err);
-    if (!c) return error_fab(req, 500, "Fatal error");
+    if (!c) return dataset_fatal(req);
     bool db_err = false, ok = false;
     json_t *owners = NULL, *props = json_object();
     const char *key;
@@ -408,7 +411,7 @@ void dataset_put(request_t *req) {
     if (!ok) {
         log_warn("dataset %lld update failed: %s", (long long)pk, err.message ? err.message : "");
         if (err.status == PG_ERR_QUERY && !db_err) error_fab(req, 422, "Dataset could not be updated.");
-        else error_fab(req, 500, "Fatal error");
+        else dataset_fatal(req);
         return;
     }
     security_invalidate(app_security(req->app));

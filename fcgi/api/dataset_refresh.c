@@ -130,7 +130,7 @@ bool dataset_refresh_run(request_t *req, int64_t pk) {
 void dataset_refresh(request_t *req) {
     int64_t pk = 0;
     int found = dataset_parse_pk(req_path_param(req, "pk"), &pk) ? dataset_lookup(req, pk) : 0;
-    if (found < 0) return error_fab(req, 500, "Fatal error");
+    if (found < 0) return dataset_fatal(req);
     if (found == 0) return error_fab(req, 404, "Not found");
     if (found == 2) return error_fab(req, 403, "Forbidden");
     bool meta = false;

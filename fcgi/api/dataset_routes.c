@@ -31,7 +31,7 @@ static const char *num(arena_t *a, int64_t v) { return arena_sprintf(a, "%lld", 
 static void related_objects(request_t *req) {
     int64_t pk = 0;
     int found = dataset_parse_pk(req_path_param(req, "pk"), &pk) ? dataset_lookup(req, pk) : 0;
-    if (found < 0) return error_fab(req, 500, "Fatal error");
+    if (found < 0) return dataset_fatal(req);
     if (found == 0) return error_fab(req, 404, "Not found");
     const char *p[] = {num(req->arena, pk)};
     pg_error_t err;
@@ -44,7 +44,7 @@ static void related_objects(request_t *req) {
         " 'title', d.dashboard_title) ORDER BY d.id), '[]'::json) FROM dashboards d WHERE d.id IN (SELECT"
         " ds.dashboard_id FROM dashboard_slices ds JOIN slices s ON s.id = ds.slice_id WHERE s.datasource_id ="
         " $1::int AND s.datasource_type = 'table'))", 1, p);
-    if (!r) return error_fab(req, 500, "Fatal error");
+    if (!r) return dataset_fatal(req);
     json_t *charts = json_loads(pg_get(r, 0, 0), 0, NULL), *dashboards = json_loads(pg_get(r, 0, 1), 0, NULL);
     resp_json(req, 200,
               json_pack("{s:{s:I,s:o},s:{s:I,s:o}}", "charts", "count", (json_int_t)json_array_size(charts), "result",
@@ -56,14 +56,14 @@ static void related_objects(request_t *req) {
 static void delete_child(request_t *req, const char *table, const char *id_param) {
     int64_t pk = 0, child = 0;
     int found = dataset_parse_pk(req_path_param(req, "pk"), &pk) ? dataset_lookup(req, pk) : 0;
-    if (found < 0) return error_fab(req, 500, "Fatal error");
+    if (found < 0) return dataset_fatal(req);
     const char *p[] = {num(req->arena, pk), num(req->arena, dataset_parse_pk(req_path_param(req, id_param), &child) ? child : 0)};
     pg_error_t err;
     pg_result_t *r = found ? pg_query(app_pg(req->app), req->arena, &err,
                                       arena_sprintf(req->arena, "SELECT 1 FROM %s WHERE table_id = $1::int AND id = $2::int",
                                                     table), 2, p)
                            : NULL;
-    if (found && !r) return error_fab(req, 500, "Fatal error");
+    if (found && !r) return dataset_fatal(req);
     if (!found || !pg_nrows(r)) return error_fab(req, 404, "Not found");
     if (!security_is_admin(req->cfg, req->user)) return error_fab(req, 403, "Forbidden");
     r = pg_query(app_pg(req->app), req->arena, &err,
@@ -108,7 +108,7 @@ static int duplicate_validate(request_t *req, int64_t base, const char *name) {
 
 static void duplicate(request_t *req) {
     json_t *body = req_is_json(req) ? json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL) : NULL;
-    if (!body) return error_fab(req, 500, "Fatal error");
+    if (!body) return dataset_fatal(req);
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, body);
     json_t *errors = json_is_object(body) ? dataset_schema_load(req->arena, DS_SCHEMA_DUPLICATE, body)
                                           : json_pack("{s:[s]}", "_schema", "Invalid input type.");
@@ -116,13 +116,13 @@ static void duplicate(request_t *req) {
     int64_t base = json_integer_value(json_object_get(body, "base_model_id"));
     const char *name = json_string_value(json_object_get(body, "table_name"));
     int v = duplicate_validate(req, base, name);
-    if (v < 0) return error_fab(req, 500, "Fatal error");
+    if (v < 0) return dataset_fatal(req);
     if (v == 1) return error_fab(req, 422, "Dataset parameters are invalid.");
     if (v == 2) return error_fab(req, 422, "Dataset could not be duplicated.");
     arena_t *a = req->arena;
     pg_error_t err = {0};
     pg_conn_t *c = pg_acquire(app_pg(req->app), a, &err);
-    if (!c) return error_fab(req, 500, "Fatal error");
+    if (!c) return dataset_fatal(req);
     const char *me = num(a, req->user ? req->user->id : 0);
     const char *p[] = {num(a, base), name, me, NULL};
     int64_t id = -1;
@@ -163,25 +163,29 @@ static void duplicate(request_t *req) {
     if (id < 0) {
         log_warn("dataset duplicate failed: %s", err.message ? err.message : "");
         if (err.status == PG_ERR_QUERY) return error_fab(req, 422, "Dataset could not be duplicated.");
-        return error_fab(req, 500, "Fatal error");
+        return dataset_fatal(req);
     }
     security_invalidate(app_security(req->app));
     resp_json(req, 201, json_pack("{s:I,s:O}", "id", (json_int_t)id, "result", body), JSON_FLASK);
 }
 
 static const route_def_t routes[] = {
-    {"PUT", "/api/v1/dataset/<pk>", dataset_put, GUARD("can_write", "Dataset"), 0, NULL},
-    {"PUT", "/api/v1/dataset/<pk>/refresh", dataset_refresh, GUARD("can_write", "Dataset"), 0, NULL},
-    {"GET", "/api/v1/dataset/<pk>/related_objects", related_objects, GUARD("can_read", "Dataset"), 0, NULL},
+    {"PUT", "/api/v1/dataset/<pk>", dataset_put, GUARD("can_write", "Dataset"), 0, NULL, "DatasetRestApi.put"},
+    {"PUT", "/api/v1/dataset/<pk>/refresh", dataset_refresh, GUARD("can_write", "Dataset"), 0, NULL,
+     "DatasetRestApi.refresh"},
+    {"GET", "/api/v1/dataset/<pk>/related_objects", related_objects, GUARD("can_read", "Dataset"), 0, NULL,
+     "DatasetRestApi.related_objects"},
     {"DELETE", "/api/v1/dataset/<int:pk>/column/<int:column_id>", delete_column, GUARD("can_write", "Dataset"), 0,
      NULL},
     {"DELETE", "/api/v1/dataset/<int:pk>/metric/<int:metric_id>", delete_metric, GUARD("can_write", "Dataset"), 0,
      NULL},
-    {"POST", "/api/v1/dataset/duplicate", duplicate, GUARD("can_duplicate", "Dataset"), 0, NULL},
-    {"POST", "/api/v1/dataset/", dataset_post, GUARD("can_write", "Dataset"), 0, NULL},
-    {"GET", "/api/v1/dataset/<int:pk>/drill_info/", dataset_drill_info, GUARD("can_get_drill_info", "Dataset"), 0, NULL},
+    {"POST", "/api/v1/dataset/duplicate", duplicate, GUARD("can_duplicate", "Dataset"), 0, NULL,
+     "DatasetRestApi.duplicate"},
+    {"POST", "/api/v1/dataset/", dataset_post, GUARD("can_write", "Dataset"), 0, NULL, "DatasetRestApi.post"},
+    {"GET", "/api/v1/dataset/<int:pk>/drill_info/", dataset_drill_info, GUARD("can_get_drill_info", "Dataset"), 0,
+     NULL, "DatasetRestApi.get_drill_info"},
     {"POST", "/api/v1/dataset/get_or_create/", dataset_get_or_create, GUARD("can_get_or_create_dataset", "Dataset"), 0,
-     NULL},
+     NULL, "DatasetRestApi.get_or_create_dataset"},
 };
 
 const route_table_t dataset_routes = {routes, sizeof routes / sizeof routes[0], NULL};

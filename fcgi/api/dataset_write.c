@@ -11,6 +11,8 @@
 #include "fcgi/api/data_access_filter.h"
 #include "fcgi/api/dataset_write.h"
 #include "fcgi/app.h"
+#include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "persistence/models.h"
 
 static const char *nonempty(const pg_result_t *r, int col) {
@@ -94,6 +96,11 @@ bool dataset_perm_after_update(arena_t *a, pg_conn_t *c, int64_t id, const datas
         !move_schema_perm(a, c, ids, dbname, catalog, schema, err))
         return false;
     return true;
+}
+
+void dataset_fatal(request_t *req) {
+    event_log_skip(req);
+    error_fab(req, 500, "Fatal error");
 }
 
 int dataset_lookup(request_t *req, int64_t pk) {

@@ -35,6 +35,10 @@ int dataset_lookup(request_t *req, int64_t pk);
 void dataset_sip40(request_t *req, int status, const char *error_type, const char *message, json_t *extra,
                    int issue_code, const char *issue_text);
 
+/* 500 "Fatal error" for what the reference raises inside the view: the
+ * exception leaves the event logger without a logs row. */
+void dataset_fatal(request_t *req);
+
 /* PostgreSQL's default catalog: the database of the URI, NULL when none
  * or another backend (arena). */
 const char *dataset_default_catalog(arena_t *a, const char *sqlalchemy_uri);

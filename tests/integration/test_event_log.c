@@ -295,3 +295,50 @@ Test(event_log, dashboard_custom_routes) {
     cr_assert_eq(rows_between(from, to, "%/api/v1/dashboard/%"), 0);
     rest_sql("DELETE FROM dashboards WHERE slug = 'evlog-dash'");
 }
+
+Test(event_log, dataset_custom_routes) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    char admin_id[32];
+    snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
+
+    /* the view's own answers are logged, pk as text */
+    long long mark = max_log_id();
+    json_decref(rest_expect(&s, "PUT", "/api/v1/dataset/99999999", "{\"description\": \"d\"}", 404));
+    expect_row(mark, "DatasetRestApi.put", admin_id,
+               "{\"path\": \"/api/v1/dataset/99999999\", \"description\": \"d\", \"url_rule\": "
+               "\"/api/v1/dataset/<pk>\", \"object_ref\": \"DatasetRestApi.put\", \"pk\": \"99999999\"}");
+
+    mark = max_log_id();
+    json_decref(rest_expect(&s, "GET", "/api/v1/dataset/99999999/related_objects", NULL, 404));
+    expect_row(mark, "DatasetRestApi.related_objects", admin_id,
+               "{\"path\": \"/api/v1/dataset/99999999/related_objects\", \"url_rule\": "
+               "\"/api/v1/dataset/<pk>/related_objects\", \"object_ref\": \"DatasetRestApi.related_objects\", "
+               "\"pk\": \"99999999\"}");
+
+    mark = max_log_id();
+    json_decref(rest_expect(&s, "POST", "/api/v1/dataset/", "{\"table_name\": \"evlog_ds\"}", 400));
+    expect_row(mark, "DatasetRestApi.post", admin_id,
+               "{\"path\": \"/api/v1/dataset/\", \"table_name\": \"evlog_ds\", \"object_ref\": "
+               "\"DatasetRestApi.post\"}");
+
+    /* <int:pk> is an int; @rison's empty default is a kwarg too */
+    mark = max_log_id();
+    json_decref(rest_expect(&s, "GET", "/api/v1/dataset/99999999/drill_info/", NULL, 404));
+    expect_row(mark, "DatasetRestApi.get_drill_info", admin_id,
+               "{\"path\": \"/api/v1/dataset/99999999/drill_info/\", \"url_rule\": "
+               "\"/api/v1/dataset/<int:pk>/drill_info/\", \"object_ref\": \"DatasetRestApi.get_drill_info\", "
+               "\"pk\": 99999999, \"rison\": {}}");
+
+    /* no row: a rison error, an unparsable body, Gamma's 403, a column delete (not logged) */
+    rest_create_user("Gamma", "evlog_gamma_ds");
+    rest_session_t g;
+    rest_open(&g, "evlog_gamma_ds", "evlog_gamma_ds");
+    long long from = settle(&s);
+    json_decref(rest_expect(&s, "GET", "/api/v1/dataset/1/drill_info/?q=(dashboard_id:'x')", NULL, 400));
+    json_decref(rest_expect(&s, "POST", "/api/v1/dataset/", "{bad", 400));
+    json_decref(rest_expect(&s, "DELETE", "/api/v1/dataset/99999999/column/1", NULL, 404));
+    json_decref(rest_expect(&g, "PUT", "/api/v1/dataset/99999999", "{}", 403));
+    long long to = settle(&s);
+    cr_assert_eq(rows_between(from, to, "%/api/v1/dataset/%"), 0);
+}
