@@ -15,6 +15,7 @@
 #include "fcgi/api/rison_list.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "fcgi/model_rest.h"
 #include "lib/json.h"
 #include "lib/offload.h"
@@ -105,16 +106,23 @@ static void zip_job(void *arg) {
     j->ok = zipf_writer_finish(w, &j->zip, &j->len);
 }
 
+/* An exception raised through the logged view: no logs row. */
+static void fatal(request_t *req) {
+    event_log_skip(req);
+    error_fab(req, 500, "Fatal error");
+}
+
 static void export_bundle(request_t *req) {
     const export_route_t *rt = route_of(req);
     if (!rt) return error_http(req, 404);
     json_t *ids = NULL;
     if (rt->resource) {
         ids = rison_list_arg(req, JSON_INTEGER);
-        if (!ids) return; /* answered */
+        if (!ids) return event_log_skip(req); /* answered by @rison, outside the event logger */
+        event_log_kwarg(req, "rison", ids);
         const resource_t *res = model_rest_find(rt->resource);
         int visible = res ? visible_count(req, res, ids) : -1;
-        if (visible < 0) return error_fab(req, 500, "Fatal error");
+        if (visible < 0) return fatal(req);
         /* find_by_ids returns each row once: a repeated id also answers 404, as in the reference */
         if ((size_t)visible != json_array_size(ids)) return error_fab(req, 404, "Not found");
     }
@@ -128,10 +136,10 @@ static void export_bundle(request_t *req) {
     json_t *files = json_arena_own(req->arena, json_object());
     if (!bundle_export(app_pg(req->app), req->arena, rt->command, ids, utc_iso(req),
                        config_str(req->cfg, "SECRET_KEY", ""), files))
-        return error_fab(req, 500, "Fatal error");
+        return fatal(req);
     zip_job_t job = {files, root, NULL, 0, false};
     offload_run(zip_job, &job);
-    if (!job.ok) return error_fab(req, 500, "Fatal error");
+    if (!job.ok) return fatal(req);
     resp_body(req, 200, "application/zip", job.zip, job.len);
     free(job.zip);
     resp_set_header(req, "Content-Disposition", arena_sprintf(req->arena, "attachment; filename=%s.zip", root));
@@ -143,9 +151,11 @@ static void export_bundle(request_t *req) {
 }
 
 static const route_def_t routes[] = {
-    {"GET", "/api/v1/dashboard/export/", export_bundle, GUARD("can_export", "Dashboard"), 0, NULL},
+    {"GET", "/api/v1/dashboard/export/", export_bundle, GUARD("can_export", "Dashboard"), 0, NULL,
+     "DashboardRestApi.export"},
     {"GET", "/api/v1/chart/export/", export_bundle, GUARD("can_export", "Chart"), 0, NULL},
-    {"GET", "/api/v1/dataset/export/", export_bundle, GUARD("can_export", "Dataset"), 0, NULL},
+    {"GET", "/api/v1/dataset/export/", export_bundle, GUARD("can_export", "Dataset"), 0, NULL,
+     "DatasetRestApi.export"},
     {"GET", "/api/v1/database/export/", export_bundle, GUARD("can_export", "Database"), 0, NULL},
     {"GET", "/api/v1/saved_query/export/", export_bundle, GUARD("can_export", "SavedQuery"), 0, NULL},
     {"GET", "/api/v1/assets/export/", export_bundle, GUARD("can_export", "ImportExportRestApi"), 0, NULL},

@@ -342,3 +342,40 @@ Test(event_log, dataset_custom_routes) {
     long long to = settle(&s);
     cr_assert_eq(rows_between(from, to, "%/api/v1/dataset/%"), 0);
 }
+
+Test(event_log, export_rows) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    char admin_id[32], dash[32], want[1024], path[160];
+    snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
+    rest_sql("DELETE FROM dashboards WHERE slug = 'evlog-exp'");
+    snprintf(dash, sizeof dash, "%s",
+             rest_sql("INSERT INTO dashboards (dashboard_title, slug, published, created_on, changed_on, uuid)"
+                      " VALUES ('evlog_exp', 'evlog-exp', true, now(), now(), gen_random_uuid()) RETURNING id"));
+
+    /* @rison is outside the logger: its ids are a kwarg */
+    long long mark = max_log_id();
+    snprintf(path, sizeof path, "/api/v1/dashboard/export/?q=!(%s)", dash);
+    const char *const h[] = {s.bearer, s.cookie, NULL};
+    http_response_t *r = http_request("GET", path, h, NULL, 0);
+    cr_assert(r && r->status == 200, "the export answers a zip");
+    http_free(r);
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/dashboard/export/\", \"q\": \"!(%s)\", \"object_ref\": "
+             "\"DashboardRestApi.export\", \"rison\": [%s]}",
+             dash, dash);
+    expect_row(mark, "DashboardRestApi.export", admin_id, want);
+
+    mark = max_log_id();
+    json_decref(rest_expect(&s, "GET", "/api/v1/dataset/export/?q=!(99999999)", NULL, 404));
+    expect_row(mark, "DatasetRestApi.export", admin_id,
+               "{\"path\": \"/api/v1/dataset/export/\", \"q\": \"!(99999999)\", \"object_ref\": "
+               "\"DatasetRestApi.export\", \"rison\": [99999999]}");
+
+    long long from = settle(&s);
+    json_decref(rest_expect(&s, "GET", "/api/v1/dashboard/export/?q=!(x)", NULL, 400));
+    json_decref(rest_expect(&s, "GET", "/api/v1/dataset/export/?q=(a:1)", NULL, 400));
+    long long to = settle(&s);
+    cr_assert_eq(rows_between(from, to, "%/export/%"), 0);
+    rest_sql("DELETE FROM dashboards WHERE slug = 'evlog-exp'");
+}
