@@ -52,6 +52,14 @@ static long long settle(rest_session_t *s) {
     return id;
 }
 
+/* Sends one request, asserting its status, and expects its logs row; the row's id. */
+static long long call_logged(rest_session_t *s, const char *method, const char *path, const char *body, int status,
+                             const char *action, const char *user_id, const char *want) {
+    long long mark = max_log_id();
+    json_decref(rest_expect(s, method, path, body, status));
+    return expect_row(mark, action, user_id, want);
+}
+
 static long long rows_between(long long from, long long to, const char *like) {
     char sql[512];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM logs WHERE id > %lld AND id < %lld AND json LIKE '%s'", from, to,
@@ -67,13 +75,11 @@ Test(event_log, model_engine_rows) {
     rest_sql("DELETE FROM css_templates WHERE template_name = 'evlog_t'");
     char want[1024], path[128];
 
-    long long mark = max_log_id();
-    json_decref(rest_expect(&s, "GET", "/api/v1/css_template/?q=(page_size:5)", NULL, 200));
-    expect_row(mark, "CssTemplateRestApi.get_list", admin_id,
-               "{\"path\": \"/api/v1/css_template/\", \"q\": \"(page_size:5)\", \"object_ref\": "
-               "\"BaseSupersetModelRestApi.get_list_headless\", \"rison\": {\"page_size\": 5}}");
+    call_logged(&s, "GET", "/api/v1/css_template/?q=(page_size:5)", NULL, 200, "CssTemplateRestApi.get_list", admin_id,
+                "{\"path\": \"/api/v1/css_template/\", \"q\": \"(page_size:5)\", \"object_ref\": "
+                "\"BaseSupersetModelRestApi.get_list_headless\", \"rison\": {\"page_size\": 5}}");
 
-    mark = max_log_id();
+    long long mark = max_log_id();
     json_t *j = rest_expect(&s, "POST", "/api/v1/css_template/", "{\"template_name\": \"evlog_t\", \"css\": \"a{}\"}", 201);
     long long id = json_integer_value(json_object_get(j, "id"));
     json_decref(j);
@@ -82,39 +88,31 @@ Test(event_log, model_engine_rows) {
                "\"object_ref\": \"BaseSupersetModelRestApi.post_headless\"}");
 
     /* the base get/put/delete get the pk positionally: not in the payload */
-    mark = max_log_id();
     snprintf(path, sizeof path, "/api/v1/css_template/%lld", id);
-    json_decref(rest_expect(&s, "GET", path, NULL, 200));
     snprintf(want, sizeof want,
              "{\"path\": \"/api/v1/css_template/%lld\", \"url_rule\": \"/api/v1/css_template/<int:pk>\", "
              "\"object_ref\": \"BaseSupersetModelRestApi.get_headless\", \"rison\": {}}",
              id);
-    expect_row(mark, "CssTemplateRestApi.get", admin_id, want);
+    call_logged(&s, "GET", path, NULL, 200, "CssTemplateRestApi.get", admin_id, want);
 
-    mark = max_log_id();
-    json_decref(rest_expect(&s, "PUT", path, "{\"css\": \"b{}\"}", 200));
     snprintf(want, sizeof want,
              "{\"path\": \"/api/v1/css_template/%lld\", \"css\": \"b{}\", \"url_rule\": \"/api/v1/css_template/<pk>\", "
              "\"object_ref\": \"BaseSupersetModelRestApi.put_headless\"}",
              id);
-    expect_row(mark, "CssTemplateRestApi.put", admin_id, want);
+    call_logged(&s, "PUT", path, "{\"css\": \"b{}\"}", 200, "CssTemplateRestApi.put", admin_id, want);
 
     /* an error answer of the view is logged */
-    mark = max_log_id();
-    json_decref(rest_expect(&s, "GET", "/api/v1/css_template/99999999", NULL, 404));
-    expect_row(mark, "CssTemplateRestApi.get", admin_id,
-               "{\"path\": \"/api/v1/css_template/99999999\", \"url_rule\": \"/api/v1/css_template/<int:pk>\", "
-               "\"object_ref\": \"BaseSupersetModelRestApi.get_headless\", \"rison\": {}}");
+    call_logged(&s, "GET", "/api/v1/css_template/99999999", NULL, 404, "CssTemplateRestApi.get", admin_id,
+                "{\"path\": \"/api/v1/css_template/99999999\", \"url_rule\": \"/api/v1/css_template/<int:pk>\", "
+                "\"object_ref\": \"BaseSupersetModelRestApi.get_headless\", \"rison\": {}}");
 
     /* the class's own bulk delete: its qualified name, the parsed ids as rison */
-    mark = max_log_id();
     snprintf(path, sizeof path, "/api/v1/css_template/?q=!(%lld)", id);
-    json_decref(rest_expect(&s, "DELETE", path, NULL, 200));
     snprintf(want, sizeof want,
              "{\"path\": \"/api/v1/css_template/\", \"q\": \"!(%lld)\", \"object_ref\": "
              "\"CssTemplateRestApi.bulk_delete\", \"rison\": [%lld]}",
              id, id);
-    expect_row(mark, "CssTemplateRestApi.bulk_delete", admin_id, want);
+    call_logged(&s, "DELETE", path, NULL, 200, "CssTemplateRestApi.bulk_delete", admin_id, want);
 }
 
 Test(event_log, rejected_before_the_view) {
@@ -160,17 +158,13 @@ Test(event_log, custom_endpoint_row) {
     rest_open(&s, "admin", "admin");
     char admin_id[32];
     snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
-    long long mark = max_log_id();
-    json_decref(rest_expect(&s, "GET", "/api/v1/advanced_data_type/types", NULL, 200));
-    expect_row(mark, "AdvancedDataTypeRestApi.get", admin_id,
-               "{\"path\": \"/api/v1/advanced_data_type/types\", \"object_ref\": "
-               "\"AdvancedDataTypeRestApi.get_types\"}");
+    call_logged(&s, "GET", "/api/v1/advanced_data_type/types", NULL, 200, "AdvancedDataTypeRestApi.get", admin_id,
+                "{\"path\": \"/api/v1/advanced_data_type/types\", \"object_ref\": "
+                "\"AdvancedDataTypeRestApi.get_types\"}");
     /* the view's 400 for a bad body is logged; a body that is not JSON is not */
-    mark = max_log_id();
-    json_decref(rest_expect(&s, "POST", "/api/v1/cachekey/invalidate", "{\"datasource_uids\": 5}", 400));
-    expect_row(mark, "invalidate", admin_id,
-               "{\"path\": \"/api/v1/cachekey/invalidate\", \"datasource_uids\": 5, \"object_ref\": "
-               "\"CacheRestApi.invalidate\"}");
+    call_logged(&s, "POST", "/api/v1/cachekey/invalidate", "{\"datasource_uids\": 5}", 400, "invalidate", admin_id,
+                "{\"path\": \"/api/v1/cachekey/invalidate\", \"datasource_uids\": 5, \"object_ref\": "
+                "\"CacheRestApi.invalidate\"}");
 }
 
 Test(event_log, chart_custom_routes) {
@@ -184,33 +178,27 @@ Test(event_log, chart_custom_routes) {
                       " VALUES ('evlog_chart', 'table', now(), now(), gen_random_uuid()) RETURNING id"));
 
     /* path parameters are view kwargs: id_or_uuid as text */
-    long long mark = max_log_id();
     snprintf(path, sizeof path, "/api/v1/chart/%s", chart);
-    json_decref(rest_expect(&s, "GET", path, NULL, 200));
     snprintf(want, sizeof want,
              "{\"path\": \"/api/v1/chart/%s\", \"url_rule\": \"/api/v1/chart/<id_or_uuid>\", \"object_ref\": "
              "\"ChartRestApi.get\", \"id_or_uuid\": \"%s\"}",
              chart, chart);
-    expect_row(mark, "ChartRestApi.get", admin_id, want);
+    call_logged(&s, "GET", path, NULL, 200, "ChartRestApi.get", admin_id, want);
 
     /* @rison outside the logger: the parsed ids are a kwarg */
-    mark = max_log_id();
     snprintf(path, sizeof path, "/api/v1/chart/favorite_status/?q=!(%s)", chart);
-    json_decref(rest_expect(&s, "GET", path, NULL, 200));
     snprintf(want, sizeof want,
              "{\"path\": \"/api/v1/chart/favorite_status/\", \"q\": \"!(%s)\", \"object_ref\": "
              "\"ChartRestApi.favorite_status\", \"rison\": [%s]}",
              chart, chart);
-    expect_row(mark, "ChartRestApi.favorite_status", admin_id, want);
+    call_logged(&s, "GET", path, NULL, 200, "ChartRestApi.favorite_status", admin_id, want);
 
-    mark = max_log_id();
     snprintf(path, sizeof path, "/api/v1/chart/%s/favorites/", chart);
-    json_decref(rest_expect(&s, "POST", path, NULL, 200));
     snprintf(want, sizeof want,
              "{\"path\": \"/api/v1/chart/%s/favorites/\", \"url_rule\": \"/api/v1/chart/<pk>/favorites/\", "
              "\"object_ref\": \"ChartRestApi.add_favorite\", \"pk\": \"%s\"}",
              chart, chart);
-    expect_row(mark, "ChartRestApi.add_favorite", admin_id, want);
+    call_logged(&s, "POST", path, NULL, 200, "ChartRestApi.add_favorite", admin_id, want);
     json_decref(rest_expect(&s, "DELETE", path, NULL, 200));
 
     /* a rison error is answered by @rison: no row */
@@ -232,49 +220,39 @@ Test(event_log, dashboard_custom_routes) {
                       " VALUES ('evlog_dash', 'evlog-dash', true, now(), now(), gen_random_uuid()) RETURNING id"));
 
     /* with_dashboard hands the dashboard over positionally; the view adds its id */
-    long long mark = max_log_id();
     snprintf(path, sizeof path, "/api/v1/dashboard/%s", dash);
-    json_decref(rest_expect(&s, "GET", path, NULL, 200));
     snprintf(want, sizeof want,
              "{\"path\": \"/api/v1/dashboard/%s\", \"url_rule\": \"/api/v1/dashboard/<id_or_slug>\", \"object_ref\": "
              "\"DashboardRestApi.get\", \"dashboard_id\": %s}",
              dash, dash);
-    long long id = expect_row(mark, "DashboardRestApi.get", admin_id, want);
+    long long id = call_logged(&s, "GET", path, NULL, 200, "DashboardRestApi.get", admin_id, want);
     cr_assert_str_eq(row_field(id, "dashboard_id"), dash);
 
     /* the other views get id_or_slug / pk as text */
-    mark = max_log_id();
-    json_decref(rest_expect(&s, "GET", "/api/v1/dashboard/evlog-dash/charts", NULL, 200));
-    expect_row(mark, "DashboardRestApi.get_charts", admin_id,
-               "{\"path\": \"/api/v1/dashboard/evlog-dash/charts\", \"url_rule\": "
-               "\"/api/v1/dashboard/<id_or_slug>/charts\", \"object_ref\": \"DashboardRestApi.get_charts\", "
-               "\"id_or_slug\": \"evlog-dash\"}");
+    call_logged(&s, "GET", "/api/v1/dashboard/evlog-dash/charts", NULL, 200, "DashboardRestApi.get_charts", admin_id,
+                "{\"path\": \"/api/v1/dashboard/evlog-dash/charts\", \"url_rule\": "
+                "\"/api/v1/dashboard/<id_or_slug>/charts\", \"object_ref\": \"DashboardRestApi.get_charts\", "
+                "\"id_or_slug\": \"evlog-dash\"}");
 
-    mark = max_log_id();
     snprintf(path, sizeof path, "/api/v1/dashboard/%s", dash);
-    json_decref(rest_expect(&s, "PUT", path, "{\"dashboard_title\": \"evlog_dash2\"}", 200));
     snprintf(want, sizeof want,
              "{\"path\": \"/api/v1/dashboard/%s\", \"dashboard_title\": \"evlog_dash2\", \"url_rule\": "
              "\"/api/v1/dashboard/<pk>\", \"object_ref\": \"DashboardRestApi.put\", \"pk\": \"%s\"}",
              dash, dash);
-    expect_row(mark, "DashboardRestApi.put", admin_id, want);
+    call_logged(&s, "PUT", path, "{\"dashboard_title\": \"evlog_dash2\"}", 200, "DashboardRestApi.put", admin_id, want);
 
-    mark = max_log_id();
     snprintf(path, sizeof path, "/api/v1/dashboard/favorite_status/?q=!(%s)", dash);
-    json_decref(rest_expect(&s, "GET", path, NULL, 200));
     snprintf(want, sizeof want,
              "{\"path\": \"/api/v1/dashboard/favorite_status/\", \"q\": \"!(%s)\", \"object_ref\": "
              "\"DashboardRestApi.favorite_status\", \"rison\": [%s]}",
              dash, dash);
-    expect_row(mark, "DashboardRestApi.favorite_status", admin_id, want);
+    call_logged(&s, "GET", path, NULL, 200, "DashboardRestApi.favorite_status", admin_id, want);
 
     /* with_dashboard inside the logger: the embedded view's 404 is logged */
-    mark = max_log_id();
-    json_decref(rest_expect(&s, "GET", "/api/v1/dashboard/99999999/embedded", NULL, 404));
-    expect_row(mark, "DashboardRestApi.get_embedded", admin_id,
-               "{\"path\": \"/api/v1/dashboard/99999999/embedded\", \"url_rule\": "
-               "\"/api/v1/dashboard/<id_or_slug>/embedded\", \"object_ref\": \"DashboardRestApi.get_embedded\", "
-               "\"id_or_slug\": \"99999999\"}");
+    call_logged(&s, "GET", "/api/v1/dashboard/99999999/embedded", NULL, 404, "DashboardRestApi.get_embedded", admin_id,
+                "{\"path\": \"/api/v1/dashboard/99999999/embedded\", \"url_rule\": "
+                "\"/api/v1/dashboard/<id_or_slug>/embedded\", \"object_ref\": \"DashboardRestApi.get_embedded\", "
+                "\"id_or_slug\": \"99999999\"}");
 
     /* no row: get's with_dashboard 404, get_datasets' raised 404, a rison
      * error, an unparsable body (raised under @safe), 401, Gamma's 403 */
@@ -303,32 +281,24 @@ Test(event_log, dataset_custom_routes) {
     snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
 
     /* the view's own answers are logged, pk as text */
-    long long mark = max_log_id();
-    json_decref(rest_expect(&s, "PUT", "/api/v1/dataset/99999999", "{\"description\": \"d\"}", 404));
-    expect_row(mark, "DatasetRestApi.put", admin_id,
-               "{\"path\": \"/api/v1/dataset/99999999\", \"description\": \"d\", \"url_rule\": "
-               "\"/api/v1/dataset/<pk>\", \"object_ref\": \"DatasetRestApi.put\", \"pk\": \"99999999\"}");
+    call_logged(&s, "PUT", "/api/v1/dataset/99999999", "{\"description\": \"d\"}", 404, "DatasetRestApi.put", admin_id,
+                "{\"path\": \"/api/v1/dataset/99999999\", \"description\": \"d\", \"url_rule\": "
+                "\"/api/v1/dataset/<pk>\", \"object_ref\": \"DatasetRestApi.put\", \"pk\": \"99999999\"}");
 
-    mark = max_log_id();
-    json_decref(rest_expect(&s, "GET", "/api/v1/dataset/99999999/related_objects", NULL, 404));
-    expect_row(mark, "DatasetRestApi.related_objects", admin_id,
-               "{\"path\": \"/api/v1/dataset/99999999/related_objects\", \"url_rule\": "
-               "\"/api/v1/dataset/<pk>/related_objects\", \"object_ref\": \"DatasetRestApi.related_objects\", "
-               "\"pk\": \"99999999\"}");
+    call_logged(&s, "GET", "/api/v1/dataset/99999999/related_objects", NULL, 404, "DatasetRestApi.related_objects", admin_id,
+                "{\"path\": \"/api/v1/dataset/99999999/related_objects\", \"url_rule\": "
+                "\"/api/v1/dataset/<pk>/related_objects\", \"object_ref\": \"DatasetRestApi.related_objects\", "
+                "\"pk\": \"99999999\"}");
 
-    mark = max_log_id();
-    json_decref(rest_expect(&s, "POST", "/api/v1/dataset/", "{\"table_name\": \"evlog_ds\"}", 400));
-    expect_row(mark, "DatasetRestApi.post", admin_id,
-               "{\"path\": \"/api/v1/dataset/\", \"table_name\": \"evlog_ds\", \"object_ref\": "
-               "\"DatasetRestApi.post\"}");
+    call_logged(&s, "POST", "/api/v1/dataset/", "{\"table_name\": \"evlog_ds\"}", 400, "DatasetRestApi.post", admin_id,
+                "{\"path\": \"/api/v1/dataset/\", \"table_name\": \"evlog_ds\", \"object_ref\": "
+                "\"DatasetRestApi.post\"}");
 
     /* <int:pk> is an int; @rison's empty default is a kwarg too */
-    mark = max_log_id();
-    json_decref(rest_expect(&s, "GET", "/api/v1/dataset/99999999/drill_info/", NULL, 404));
-    expect_row(mark, "DatasetRestApi.get_drill_info", admin_id,
-               "{\"path\": \"/api/v1/dataset/99999999/drill_info/\", \"url_rule\": "
-               "\"/api/v1/dataset/<int:pk>/drill_info/\", \"object_ref\": \"DatasetRestApi.get_drill_info\", "
-               "\"pk\": 99999999, \"rison\": {}}");
+    call_logged(&s, "GET", "/api/v1/dataset/99999999/drill_info/", NULL, 404, "DatasetRestApi.get_drill_info", admin_id,
+                "{\"path\": \"/api/v1/dataset/99999999/drill_info/\", \"url_rule\": "
+                "\"/api/v1/dataset/<int:pk>/drill_info/\", \"object_ref\": \"DatasetRestApi.get_drill_info\", "
+                "\"pk\": 99999999, \"rison\": {}}");
 
     /* no row: a rison error, an unparsable body, Gamma's 403, a column delete (not logged) */
     rest_create_user("Gamma", "evlog_gamma_ds");
@@ -366,11 +336,9 @@ Test(event_log, export_rows) {
              dash, dash);
     expect_row(mark, "DashboardRestApi.export", admin_id, want);
 
-    mark = max_log_id();
-    json_decref(rest_expect(&s, "GET", "/api/v1/dataset/export/?q=!(99999999)", NULL, 404));
-    expect_row(mark, "DatasetRestApi.export", admin_id,
-               "{\"path\": \"/api/v1/dataset/export/\", \"q\": \"!(99999999)\", \"object_ref\": "
-               "\"DatasetRestApi.export\", \"rison\": [99999999]}");
+    call_logged(&s, "GET", "/api/v1/dataset/export/?q=!(99999999)", NULL, 404, "DatasetRestApi.export", admin_id,
+                "{\"path\": \"/api/v1/dataset/export/\", \"q\": \"!(99999999)\", \"object_ref\": "
+                "\"DatasetRestApi.export\", \"rison\": [99999999]}");
 
     long long from = settle(&s);
     json_decref(rest_expect(&s, "GET", "/api/v1/dashboard/export/?q=!(x)", NULL, 400));
