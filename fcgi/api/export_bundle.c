@@ -153,13 +153,16 @@ static void export_bundle(request_t *req) {
 static const route_def_t routes[] = {
     {"GET", "/api/v1/dashboard/export/", export_bundle, GUARD("can_export", "Dashboard"), 0, NULL,
      "DashboardRestApi.export"},
-    {"GET", "/api/v1/chart/export/", export_bundle, GUARD("can_export", "Chart"), 0, NULL},
+    {"GET", "/api/v1/chart/export/", export_bundle, GUARD("can_export", "Chart"), 0, NULL, "ChartRestApi.export"},
     {"GET", "/api/v1/dataset/export/", export_bundle, GUARD("can_export", "Dataset"), 0, NULL,
      "DatasetRestApi.export"},
-    {"GET", "/api/v1/database/export/", export_bundle, GUARD("can_export", "Database"), 0, NULL},
+    {"GET", "/api/v1/database/export/", export_bundle, GUARD("can_export", "Database"), 0, NULL,
+     "DatabaseRestApi.export"},
+    /* the reference's saved-query export has no event logger: no row */
     {"GET", "/api/v1/saved_query/export/", export_bundle, GUARD("can_export", "SavedQuery"), 0, NULL},
-    {"GET", "/api/v1/assets/export/", export_bundle, GUARD("can_export", "ImportExportRestApi"), 0, NULL},
-    {"GET", "/api/v1/theme/export/", export_bundle, GUARD("can_export", "Theme"), 0, NULL},
+    {"GET", "/api/v1/assets/export/", export_bundle, GUARD("can_export", "ImportExportRestApi"), 0, NULL,
+     "ImportExportRestApi.export"},
+    {"GET", "/api/v1/theme/export/", export_bundle, GUARD("can_export", "Theme"), 0, NULL, "ThemeRestApi.export"},
 };
 
 const route_table_t export_bundle_routes = {routes, sizeof routes / sizeof routes[0], NULL};

@@ -347,3 +347,41 @@ Test(event_log, export_rows) {
     cr_assert_eq(rows_between(from, to, "%/export/%"), 0);
     rest_sql("DELETE FROM dashboards WHERE slug = 'evlog-exp'");
 }
+
+Test(event_log, remaining_export_rows) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    char admin_id[32];
+    snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
+
+    /* a 404 from inside the logged view still writes its row, with the @rison ids */
+    static const char *const groups[][2] = {
+        {"chart", "ChartRestApi.export"}, {"database", "DatabaseRestApi.export"}, {"theme", "ThemeRestApi.export"}};
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+        char path[160], want[512];
+        snprintf(path, sizeof path, "/api/v1/%s/export/?q=!(99999999)", groups[i][0]);
+        snprintf(want, sizeof want,
+                 "{\"path\": \"/api/v1/%s/export/\", \"q\": \"!(99999999)\", \"object_ref\": \"%s\", "
+                 "\"rison\": [99999999]}",
+                 groups[i][0], groups[i][1]);
+        call_logged(&s, "GET", path, NULL, 404, groups[i][1], admin_id, want);
+    }
+
+    /* the asset export has no @rison: only the path */
+    long long mark = max_log_id();
+    const char *const h[] = {s.bearer, s.cookie, NULL};
+    http_response_t *r = http_request("GET", "/api/v1/assets/export/", h, NULL, 0);
+    cr_assert(r && r->status == 200, "the asset export answers a zip");
+    http_free(r);
+    expect_row(mark, "ImportExportRestApi.export", admin_id,
+               "{\"path\": \"/api/v1/assets/export/\", \"object_ref\": \"ImportExportRestApi.export\"}");
+
+    /* rison rejections and the saved-query export (no logger in the reference) write none */
+    long long from = settle(&s);
+    json_decref(rest_expect(&s, "GET", "/api/v1/chart/export/?q=!(x)", NULL, 400));
+    json_decref(rest_expect(&s, "GET", "/api/v1/database/export/?q=(a:1)", NULL, 400));
+    json_decref(rest_expect(&s, "GET", "/api/v1/theme/export/?q=!(x)", NULL, 400));
+    json_decref(rest_expect(&s, "GET", "/api/v1/saved_query/export/?q=!(99999999)", NULL, 404));
+    long long to = settle(&s);
+    cr_assert_eq(rows_between(from, to, "%/export/%"), 0);
+}
