@@ -15,6 +15,7 @@
 #include "fcgi/api/tag.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "fcgi/model_rest.h"
 #include "lib/json.h"
 #include "persistence/models.h"
@@ -94,7 +95,8 @@ static void tag_delete(request_t *req) {
 
 static void tag_bulk_delete(request_t *req) {
     json_t *names = rison_list_arg(req, JSON_STRING);
-    if (!names) return;
+    if (!names) return event_log_skip(req); /* answered by @rison, outside the event logger */
+    event_log_kwarg(req, "rison", names);
     const char *p[] = {json_dump_arena(req->arena, names, JSON_COMPACT, NULL)};
     pg_error_t err;
     /* every name must exist exactly as given; the delete matches stripped names */
@@ -103,7 +105,7 @@ static void tag_bulk_delete(request_t *req) {
                               "        WHERE NOT EXISTS (SELECT 1 FROM tag WHERE name = e.x)),"
                               " (SELECT coalesce(jsonb_agg(id), '[]') FROM tag WHERE name IN"
                               "  (SELECT btrim(x) FROM jsonb_array_elements_text($1::jsonb) e(x)))", 1, p);
-    if (!r) return error_fab(req, 500, "Fatal error");
+    if (!r) return event_log_skip(req), error_fab(req, 500, "Fatal error"); /* @safe */
     if (pg_get_int(r, 0, 0, 0) > 0)
         return resp_json(req, 422,
                          json_pack("{s:s}", "message",
@@ -111,23 +113,31 @@ static void tag_bulk_delete(request_t *req) {
                                                  py_repr(req, names))),
                          JSON_FLASK);
     if (!delete_tag_ids(req, pg_get(r, 0, 1), &err))
-        return error_fab(req, err.status == PG_ERR_QUERY ? 422 : 500,
+        return (err.status == PG_ERR_QUERY ? (void)0 : event_log_skip(req)),
+               error_fab(req, err.status == PG_ERR_QUERY ? 422 : 500,
                          err.status == PG_ERR_QUERY ? "Tag could not be deleted." : "Fatal error");
     error_fab(req, 200, arena_sprintf(req->arena, "Deleted %zu tags", json_array_size(names)));
 }
 
 static const route_def_t routes[] = {
-    {"DELETE", "/api/v1/tag/<pk>", tag_delete, GUARD("can_write", "Tag"), 0, NULL},
-    {"DELETE", "/api/v1/tag/", tag_bulk_delete, GUARD("can_write", "Tag"), 0, NULL},
-    {"POST", "/api/v1/tag/", tag_post, GUARD("can_write", "Tag"), 0, NULL},
-    {"PUT", "/api/v1/tag/<pk>", tag_put, GUARD("can_write", "Tag"), 0, NULL},
-    {"POST", "/api/v1/tag/bulk_create", tag_bulk_create, GUARD("can_bulk_create", "Tag"), 0, NULL},
-    {"POST", "/api/v1/tag/<int:object_type>/<int:object_id>/", tag_add_objects, GUARD("can_write", "Tag"), 0, NULL},
+    /* the base class's delete_headless gets the pk positionally */
+    {"DELETE", "/api/v1/tag/<pk>", tag_delete, GUARD("can_write", "Tag"), ROUTE_LOG_POSITIONAL, NULL, "TagRestApi.delete",
+     "BaseSupersetModelRestApi.delete_headless"},
+    {"DELETE", "/api/v1/tag/", tag_bulk_delete, GUARD("can_write", "Tag"), 0, NULL, "TagRestApi.bulk_delete"},
+    {"POST", "/api/v1/tag/", tag_post, GUARD("can_write", "Tag"), 0, NULL, "TagRestApi.post"},
+    {"PUT", "/api/v1/tag/<pk>", tag_put, GUARD("can_write", "Tag"), 0, NULL, "TagRestApi.put"},
+    {"POST", "/api/v1/tag/bulk_create", tag_bulk_create, GUARD("can_bulk_create", "Tag"), 0, NULL,
+     "TagRestApi.bulk_create"},
+    {"POST", "/api/v1/tag/<int:object_type>/<int:object_id>/", tag_add_objects, GUARD("can_write", "Tag"), 0, NULL,
+     "TagRestApi.add_objects"},
     {"DELETE", "/api/v1/tag/<int:object_type>/<int:object_id>/<tag>/", tag_delete_object, GUARD("can_write", "Tag"), 0,
-     NULL},
-    {"GET", "/api/v1/tag/get_objects/", tag_get_objects, GUARD("can_read", "Tag"), 0, NULL},
-    {"GET", "/api/v1/tag/favorite_status/", tag_favorite_status, GUARD("can_read", "Tag"), 0, NULL},
-    {"POST", "/api/v1/tag/<pk>/favorites/", tag_add_favorite, GUARD("can_read", "Tag"), 0, NULL},
-    {"DELETE", "/api/v1/tag/<pk>/favorites/", tag_remove_favorite, GUARD("can_read", "Tag"), 0, NULL},
+     NULL, "TagRestApi.delete_object"},
+    {"GET", "/api/v1/tag/get_objects/", tag_get_objects, GUARD("can_read", "Tag"), 0, NULL, "TagRestApi.get_objects"},
+    {"GET", "/api/v1/tag/favorite_status/", tag_favorite_status, GUARD("can_read", "Tag"), 0, NULL,
+     "TagRestApi.favorite_status"},
+    {"POST", "/api/v1/tag/<pk>/favorites/", tag_add_favorite, GUARD("can_read", "Tag"), 0, NULL,
+     "TagRestApi.add_favorite"},
+    {"DELETE", "/api/v1/tag/<pk>/favorites/", tag_remove_favorite, GUARD("can_read", "Tag"), 0, NULL,
+     "TagRestApi.remove_favorite"},
 };
 const route_table_t tag_routes = {routes, sizeof routes / sizeof routes[0], NULL};

@@ -12,6 +12,7 @@
 #include "fcgi/api/tag.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "lib/json.h"
 #include "persistence/models.h"
 
@@ -35,6 +36,12 @@
     "json_build_object('id', t.id, 'type', '" kind "', 'name', " name ", 'url', " url ", 'changed_on', "      \
     ISO("t.changed_on") ", 'created_by', CASE WHEN t.created_by_fk IS NULL THEN NULL ELSE '{}'::json END,"    \
     " 'creator', " CREATOR("t.created_by_fk") ", 'tags', " TAGS(kind) ", 'owners', " owners ")::text"
+
+/* An exception caught by @safe, outside the event logger: no logs row. */
+static void fatal(request_t *req) {
+    event_log_skip(req);
+    error_fab(req, 500, "Fatal error");
+}
 
 typedef void (*access_fn)(request_t *req, model_query_t *q);
 
@@ -88,13 +95,13 @@ void tag_get_objects(request_t *req) {
         char *end;
         const char *s = json_string_value(v);
         (void)strtoll(s, &end, 10);
-        if (*end) return error_fab(req, 500, "Fatal error");
+        if (*end) return fatal(req);
     }
     static const char *const type_names[] = {"query", "chart", "dashboard", "dataset"};
     json_array_foreach(types, i, v) { /* ObjectType[name] */
         bool known = false;
         for (size_t k = 0; k < 4; k++) known = known || !strcmp(type_names[k], json_string_value(v));
-        if (!known) return error_fab(req, 500, "Fatal error");
+        if (!known) return fatal(req);
     }
     json_t *result = json_array();
     arena_on_free(req->arena, (arena_cleanup_fn)json_decref, result);
@@ -120,7 +127,7 @@ void tag_get_objects(request_t *req) {
                                   arena_sprintf(req->arena, "SELECT %s FROM \"%s\" t WHERE %s ORDER BY t.id",
                                                 kinds[k].row_sql, kinds[k].model->table, mq.where.data),
                                   mq.nparams, mq.params);
-        if (!r) return error_fab(req, 500, "Fatal error");
+        if (!r) return fatal(req);
         for (int row = 0; row < pg_nrows(r); row++) {
             json_t *o = json_loads(pg_get(r, row, 0), 0, NULL);
             if (o) json_array_append_new(result, o);
@@ -131,7 +138,8 @@ void tag_get_objects(request_t *req) {
 
 void tag_favorite_status(request_t *req) {
     json_t *ids = rison_list_arg(req, JSON_INTEGER);
-    if (!ids) return;
+    if (!ids) return event_log_skip(req); /* answered by @rison, outside the event logger */
+    event_log_kwarg(req, "rison", ids);
     const char *p[] = {json_dump_arena(req->arena, ids, JSON_COMPACT, NULL),
                        arena_sprintf(req->arena, "%lld", (long long)(req->user ? req->user->id : 0))};
     pg_error_t err;
@@ -142,7 +150,7 @@ void tag_favorite_status(request_t *req) {
                               " FROM jsonb_array_elements_text($1::jsonb) WITH ORDINALITY x(v, n)",
                               2, p);
     json_t *res = r ? json_loads(pg_get(r, 0, 0), 0, NULL) : NULL;
-    if (!res) return error_fab(req, 500, "Fatal error");
+    if (!res) return fatal(req);
     /* ids come back as text from jsonb_array_elements_text: restore the integers */
     size_t i;
     json_t *o;
@@ -155,11 +163,11 @@ static int tag_exists(request_t *req, const char **id) {
     const char *s = req_path_param(req, "pk");
     char *end;
     long long v = strtoll(s, &end, 10);
-    if (!*s || *end) return error_fab(req, 500, "Fatal error"), 500;
+    if (!*s || *end) return fatal(req), 500;
     *id = arena_sprintf(req->arena, "%lld", v);
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, "SELECT 1 FROM tag WHERE id = $1::int", 1, id);
-    if (!r) return error_fab(req, 500, "Fatal error"), 500;
+    if (!r) return fatal(req), 500;
     if (!pg_nrows(r)) return error_fab(req, 404, "Not found"), 404;
     return 0;
 }
@@ -173,7 +181,7 @@ void tag_add_favorite(request_t *req) {
                   "INSERT INTO user_favorite_tag (user_id, tag_id) SELECT $2::int, $1::int WHERE NOT EXISTS"
                   " (SELECT 1 FROM user_favorite_tag WHERE user_id = $2::int AND tag_id = $1::int)",
                   2, p))
-        return error_fab(req, 500, "Fatal error");
+        return fatal(req);
     resp_json(req, 200, json_pack("{s:s}", "result", "OK"), JSON_FLASK);
 }
 
@@ -185,6 +193,6 @@ void tag_remove_favorite(request_t *req) {
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
                               "DELETE FROM user_favorite_tag WHERE user_id = $2::int AND tag_id = $1::int", 2, p);
     /* list.remove of a user who had not favorited the tag raises: @safe answers 500 */
-    if (!r || pg_affected(r) == 0) return error_fab(req, 500, "Fatal error");
+    if (!r || pg_affected(r) == 0) return fatal(req);
     resp_json(req, 200, json_pack("{s:s}", "result", "OK"), JSON_FLASK);
 }

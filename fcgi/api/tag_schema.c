@@ -9,14 +9,17 @@
 #include <string.h>
 
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 
 json_t *tag_json_body(request_t *req) {
     if (!req_is_json(req)) { /* werkzeug's UnsupportedMediaType is not a BadRequest: @safe answers 500 */
+        event_log_skip(req); /* raised through the event logger: no row */
         error_fab(req, 500, "Fatal error");
         return NULL;
     }
     json_t *body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL);
     if (!body) {
+        event_log_skip(req);
         error_fab(req, 400, "400 Bad Request: The browser (or proxy) sent a request that this server could not"
                             " understand.");
         return NULL;

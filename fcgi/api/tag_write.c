@@ -14,6 +14,7 @@
 #include "fcgi/api/tag_schema.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "lib/json.h"
 
 static int64_t uid(const request_t *req) { return req->user ? req->user->id : 0; }
@@ -26,7 +27,11 @@ static const char *strip(request_t *req, const char *s) {
     return arena_strndup(req->arena, s, n);
 }
 
-static void fatal(request_t *req) { error_fab(req, 500, "Fatal error"); }
+/* An exception caught by @safe, outside the event logger: no logs row. */
+static void fatal(request_t *req) {
+    event_log_skip(req);
+    error_fab(req, 500, "Fatal error");
+}
 
 /* True when every pair of the loaded objects_to_tag names an object type. */
 static bool types_valid(const json_t *pairs) {

@@ -385,3 +385,67 @@ Test(event_log, remaining_export_rows) {
     long long to = settle(&s);
     cr_assert_eq(rows_between(from, to, "%/export/%"), 0);
 }
+
+Test(event_log, tag_custom_routes) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    char admin_id[32], tag[32], want[1024], path[160];
+    snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
+    rest_sql("DELETE FROM tag WHERE name IN ('evlog_tag', 'evlog_tag2')");
+
+    /* the JSON body's keys are in the payload */
+    call_logged(&s, "POST", "/api/v1/tag/", "{\"name\": \"evlog_tag\"}", 201, "TagRestApi.post", admin_id,
+                "{\"path\": \"/api/v1/tag/\", \"name\": \"evlog_tag\", \"object_ref\": \"TagRestApi.post\"}");
+    snprintf(tag, sizeof tag, "%s", rest_sql("SELECT id FROM tag WHERE name = 'evlog_tag'"));
+
+    snprintf(path, sizeof path, "/api/v1/tag/%s", tag);
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/tag/%s\", \"name\": \"evlog_tag2\", \"url_rule\": \"/api/v1/tag/<pk>\", "
+             "\"object_ref\": \"TagRestApi.put\", \"pk\": \"%s\"}",
+             tag, tag);
+    call_logged(&s, "PUT", path, "{\"name\": \"evlog_tag2\"}", 200, "TagRestApi.put", admin_id, want);
+
+    snprintf(path, sizeof path, "/api/v1/tag/%s/favorites/", tag);
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/tag/%s/favorites/\", \"url_rule\": \"/api/v1/tag/<pk>/favorites/\", "
+             "\"object_ref\": \"TagRestApi.add_favorite\", \"pk\": \"%s\"}",
+             tag, tag);
+    call_logged(&s, "POST", path, NULL, 200, "TagRestApi.add_favorite", admin_id, want);
+
+    snprintf(path, sizeof path, "/api/v1/tag/favorite_status/?q=!(%s)", tag);
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/tag/favorite_status/\", \"q\": \"!(%s)\", \"object_ref\": "
+             "\"TagRestApi.favorite_status\", \"rison\": [%s]}",
+             tag, tag);
+    call_logged(&s, "GET", path, NULL, 200, "TagRestApi.favorite_status", admin_id, want);
+
+    /* <int:> path parameters are ints; an error answer of the view is logged */
+    call_logged(&s, "DELETE", "/api/v1/tag/1/99999999/nope/", NULL, 422, "TagRestApi.delete_object", admin_id,
+                "{\"path\": \"/api/v1/tag/1/99999999/nope/\", \"url_rule\": "
+                "\"/api/v1/tag/<int:object_type>/<int:object_id>/<tag>/\", \"object_ref\": "
+                "\"TagRestApi.delete_object\", \"object_type\": 1, \"object_id\": 99999999, \"tag\": \"nope\"}");
+
+    call_logged(&s, "GET", "/api/v1/tag/get_objects/?tags=evlog_tag2", NULL, 200, "TagRestApi.get_objects", admin_id,
+                "{\"path\": \"/api/v1/tag/get_objects/\", \"tags\": \"evlog_tag2\", \"object_ref\": "
+                "\"TagRestApi.get_objects\"}");
+
+    /* the base class's delete gets the pk positionally */
+    snprintf(path, sizeof path, "/api/v1/tag/%s", tag);
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/tag/%s\", \"url_rule\": \"/api/v1/tag/<pk>\", \"object_ref\": "
+             "\"BaseSupersetModelRestApi.delete_headless\"}",
+             tag);
+    call_logged(&s, "DELETE", path, NULL, 200, "TagRestApi.delete", admin_id, want);
+
+    /* rison rejections, bodies that are not JSON and @safe's 500s write none */
+    long long from = settle(&s);
+    json_decref(rest_expect(&s, "GET", "/api/v1/tag/favorite_status/?q=!(x)", NULL, 400));
+    json_decref(rest_expect(&s, "DELETE", "/api/v1/tag/?q=(a:1)", NULL, 400));
+    json_decref(rest_expect(&s, "POST", "/api/v1/tag/", "{bad", 400));
+    json_decref(rest_expect(&s, "GET", "/api/v1/tag/get_objects/?types=nope", NULL, 500));
+    json_decref(rest_expect(&s, "DELETE", "/api/v1/tag/99999999/favorites/", NULL, 404)); /* logged */
+    long long to = settle(&s);
+    cr_assert_eq(rows_between(from, to, "%/api/v1/tag/%"), 1);
+    cr_assert_eq(rows_between(from, to, "%/api/v1/tag/99999999/favorites/%"), 1);
+    rest_sql("DELETE FROM tag WHERE name IN ('evlog_tag', 'evlog_tag2')");
+}
