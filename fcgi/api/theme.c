@@ -12,6 +12,7 @@
 #include "fcgi/api/rison_list.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "fcgi/model_rest.h"
 #include "lib/json.h"
 #include "persistence/models.h"
@@ -114,9 +115,23 @@ static void check_field(json_t *errors, json_t *body, const char *name) {
     json_decref(parsed);
 }
 
+/* An exception caught by @safe, outside the event logger: no logs row. */
+static void fatal(request_t *req) {
+    event_log_skip(req);
+    error_fab(req, 500, "Fatal error");
+}
+
+/* The pg error of a command: a query error is the view's 422 (logged), any
+ * other an exception caught by @safe (no row). */
+static void command_error(request_t *req, const pg_error_t *err) {
+    if (err->status == PG_ERR_QUERY) return error_fab(req, 422, err->message);
+    fatal(req);
+}
+
 /* The loaded item ({theme_name, json_data}), or NULL after answering. */
 static json_t *load_body(request_t *req, bool is_post) {
-    if (!req_is_json(req)) {
+    if (!req_is_json(req)) { /* request.json raises through the event logger */
+        event_log_skip(req);
         error_fab(req, 500, "415 Unsupported Media Type: Did not attempt to load JSON data because the request"
                             " Content-Type was not 'application/json'.");
         return NULL;
@@ -124,6 +139,7 @@ static json_t *load_body(request_t *req, bool is_post) {
     json_t *body = json_loadb(req->body.data, req->body.len, JSON_DECODE_ANY, NULL);
     if (body) arena_on_free(req->arena, (arena_cleanup_fn)json_decref, body);
     if (!body) {
+        event_log_skip(req);
         error_fab(req, 400, "The browser (or proxy) sent a request that this server could not understand.");
         return NULL;
     }
@@ -138,7 +154,7 @@ static json_t *load_body(request_t *req, bool is_post) {
     if (!json_is_object(body)) {
         if (!is_post) {
             json_decref(errors);
-            error_fab(req, 500, "Fatal error");
+            fatal(req); /* .items() of a non-object */
             return NULL;
         }
         add_msg(errors, "_schema", "Invalid input type.");
@@ -182,8 +198,7 @@ static void theme_post(request_t *req) {
                               " is_system_default, is_system_dark, created_by_fk, changed_by_fk) VALUES"
                               " (gen_random_uuid(), localtimestamp, localtimestamp, $1, $2, false, false, false,"
                               " nullif($3::int, 0), nullif($3::int, 0)) RETURNING id", 3, p);
-    if (!r) return error_fab(req, err.status == PG_ERR_QUERY ? 422 : 500,
-                             err.status == PG_ERR_QUERY ? err.message : "Fatal error");
+    if (!r) return command_error(req, &err);
     resp_json(req, 201, json_pack("{s:I,s:O}", "id", (json_int_t)pg_get_int(r, 0, 0, 0), "result", item), JSON_FLASK);
 }
 
@@ -193,7 +208,7 @@ static int check_editable(request_t *req, int64_t pk) {
     pg_error_t err;
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, "SELECT is_system FROM themes WHERE id = $1::int",
                               1, p);
-    if (!r) return error_fab(req, 500, "Fatal error"), 500;
+    if (!r) return fatal(req), 500;
     if (!pg_nrows(r)) return error_fab(req, 404, "Not found"), 404;
     if (pg_get_bool(r, 0, 0, false)) return error_fab(req, 403, "Forbidden"), 403;
     return 0;
@@ -211,8 +226,7 @@ static void theme_put(request_t *req) {
     pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err,
                               "UPDATE themes SET theme_name = $1, json_data = $2, changed_on = localtimestamp,"
                               " changed_by_fk = nullif($3::int, 0) WHERE id = $4::int", 4, p);
-    if (!r) return error_fab(req, err.status == PG_ERR_QUERY ? 422 : 500,
-                             err.status == PG_ERR_QUERY ? err.message : "Fatal error");
+    if (!r) return command_error(req, &err);
     resp_json(req, 200, json_pack("{s:I,s:O}", "id", (json_int_t)pk, "result", item), JSON_FLASK);
 }
 
@@ -224,7 +238,7 @@ static void delete_ids(request_t *req, const char *ids, size_t n) {
                               "SELECT count(*), coalesce(bool_or(is_system), false),"
                               " coalesce(bool_or(is_system_default OR is_system_dark), false) FROM themes"
                               " WHERE id IN (SELECT x::int FROM jsonb_array_elements_text($1::jsonb) e(x))", 1, p);
-    if (!r) return error_fab(req, 500, "Fatal error");
+    if (!r) return fatal(req);
     int64_t found = pg_get_int(r, 0, 0, 0);
     if (!found || (size_t)found != n) return error_fab(req, 404, "Not found");
     if (pg_get_bool(r, 0, 1, false)) return error_fab(req, 403, "Forbidden");
@@ -239,7 +253,7 @@ static void delete_ids(request_t *req, const char *ids, size_t n) {
     ok = ok && pg_commit(c, req->arena, &err);
     if (c) pg_release(c);
     if (!ok && err.status == PG_ERR_QUERY) return error_fab(req, 422, "Theme could not be deleted.");
-    if (!ok) return error_fab(req, 500, "Fatal error");
+    if (!ok) return fatal(req);
     error_fab(req, 200, arena_sprintf(req->arena, "Deleted %zu theme%s", n, n == 1 ? "" : "s"));
 }
 
@@ -255,9 +269,10 @@ static void theme_bulk_delete(request_t *req) {
 }
 
 static const route_def_t routes[] = {
-    {"POST", "/api/v1/theme/", theme_post, GUARD("can_write", "Theme"), 0, NULL},
-    {"PUT", "/api/v1/theme/<pk>", theme_put, GUARD("can_write", "Theme"), 0, NULL},
-    {"DELETE", "/api/v1/theme/<pk>", theme_delete, GUARD("can_write", "Theme"), 0, NULL},
-    {"DELETE", "/api/v1/theme/", theme_bulk_delete, GUARD("can_write", "Theme"), 0, NULL},
+    {"POST", "/api/v1/theme/", theme_post, GUARD("can_write", "Theme"), 0, NULL, "ThemeRestApi.post"},
+    {"PUT", "/api/v1/theme/<int:pk>", theme_put, GUARD("can_write", "Theme"), 0, NULL, "ThemeRestApi.put"},
+    {"DELETE", "/api/v1/theme/<int:pk>", theme_delete, GUARD("can_write", "Theme"), 0, NULL, "ThemeRestApi.delete"},
+    /* the logger is outside @rison here: a rison rejection is logged, without the ids */
+    {"DELETE", "/api/v1/theme/", theme_bulk_delete, GUARD("can_write", "Theme"), 0, NULL, "ThemeRestApi.bulk_delete"},
 };
 const route_table_t theme_routes = {routes, sizeof routes / sizeof routes[0], NULL};

@@ -10,6 +10,7 @@
 #include "fcgi/api/api.h"
 #include "fcgi/app.h"
 #include "fcgi/errors.h"
+#include "fcgi/event_logger.h"
 #include "fcgi/spa/conf.h"
 #include "persistence/pg.h"
 
@@ -34,7 +35,7 @@ static void switch_flag(request_t *req, const char *flag, long long pk, bool set
     if (set) {
         const char *p[] = {id};
         pg_result_t *r = pg_query(app_pg(req->app), req->arena, &err, "SELECT 1 FROM themes WHERE id = $1::int", 1, p);
-        if (!r) return error_fab(req, 500, "Fatal error");
+        if (!r) return event_log_skip(req), error_fab(req, 500, "Fatal error"); /* @safe */
         if (!pg_nrows(r)) return error_fab(req, 404, "Not found");
     }
     const char *p[] = {uid, id};
@@ -55,6 +56,7 @@ static void switch_flag(request_t *req, const char *flag, long long pk, bool set
                                  2, p);
     ok = ok && pg_commit(c, req->arena, &err);
     if (c) pg_release(c);
+    if (!ok && err.status != PG_ERR_QUERY) event_log_skip(req); /* raised: caught by @safe */
     if (!ok) return error_fab(req, err.status == PG_ERR_QUERY ? 422 : 500,
                               err.status == PG_ERR_QUERY ? err.message : "Fatal error");
     if (set) resp_json(req, 200, json_pack("{s:I,s:s}", "id", (json_int_t)pk, "result", "success"), JSON_FLASK);
@@ -84,9 +86,13 @@ static void unset_dark(request_t *req) {
 }
 
 static const route_def_t routes[] = {
-    {"PUT", "/api/v1/theme/<pk>/set_system_default", set_default, GUARD("can_write", "Theme"), 0, NULL},
-    {"PUT", "/api/v1/theme/<pk>/set_system_dark", set_dark, GUARD("can_write", "Theme"), 0, NULL},
-    {"DELETE", "/api/v1/theme/unset_system_default", unset_default, GUARD("can_write", "Theme"), 0, NULL},
-    {"DELETE", "/api/v1/theme/unset_system_dark", unset_dark, GUARD("can_write", "Theme"), 0, NULL},
+    {"PUT", "/api/v1/theme/<int:pk>/set_system_default", set_default, GUARD("can_write", "Theme"), 0, NULL,
+     "ThemeRestApi.set_system_default"},
+    {"PUT", "/api/v1/theme/<int:pk>/set_system_dark", set_dark, GUARD("can_write", "Theme"), 0, NULL,
+     "ThemeRestApi.set_system_dark"},
+    {"DELETE", "/api/v1/theme/unset_system_default", unset_default, GUARD("can_write", "Theme"), 0, NULL,
+     "ThemeRestApi.unset_system_default"},
+    {"DELETE", "/api/v1/theme/unset_system_dark", unset_dark, GUARD("can_write", "Theme"), 0, NULL,
+     "ThemeRestApi.unset_system_dark"},
 };
 const route_table_t theme_admin_routes = {routes, sizeof routes / sizeof routes[0], NULL};

@@ -449,3 +449,51 @@ Test(event_log, tag_custom_routes) {
     cr_assert_eq(rows_between(from, to, "%/api/v1/tag/99999999/favorites/%"), 1);
     rest_sql("DELETE FROM tag WHERE name IN ('evlog_tag', 'evlog_tag2')");
 }
+
+Test(event_log, theme_custom_routes) {
+    rest_session_t s;
+    rest_open(&s, "admin", "admin");
+    char admin_id[32], theme[32], want[1024], path[160];
+    snprintf(admin_id, sizeof admin_id, "%s", rest_sql("SELECT id FROM ab_user WHERE username = 'admin'"));
+    rest_sql("DELETE FROM themes WHERE theme_name LIKE 'evlog_theme%'");
+
+    call_logged(&s, "POST", "/api/v1/theme/", "{\"theme_name\": \"evlog_theme\", \"json_data\": \"{}\"}", 201,
+                "ThemeRestApi.post", admin_id,
+                "{\"path\": \"/api/v1/theme/\", \"theme_name\": \"evlog_theme\", \"json_data\": \"{}\", "
+                "\"object_ref\": \"ThemeRestApi.post\"}");
+    snprintf(theme, sizeof theme, "%s", rest_sql("SELECT id FROM themes WHERE theme_name = 'evlog_theme'"));
+
+    /* <int:pk>: the pk is an int */
+    snprintf(path, sizeof path, "/api/v1/theme/%s", theme);
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/theme/%s\", \"theme_name\": \"evlog_theme2\", \"json_data\": \"{}\", "
+             "\"url_rule\": \"/api/v1/theme/<int:pk>\", \"object_ref\": \"ThemeRestApi.put\", \"pk\": %s}",
+             theme, theme);
+    call_logged(&s, "PUT", path, "{\"theme_name\": \"evlog_theme2\", \"json_data\": \"{}\"}", 200, "ThemeRestApi.put",
+                admin_id, want);
+
+    /* the view's own 404 is logged */
+    call_logged(&s, "PUT", "/api/v1/theme/99999999/set_system_dark", NULL, 404, "ThemeRestApi.set_system_dark", admin_id,
+                "{\"path\": \"/api/v1/theme/99999999/set_system_dark\", \"url_rule\": "
+                "\"/api/v1/theme/<int:pk>/set_system_dark\", \"object_ref\": \"ThemeRestApi.set_system_dark\", "
+                "\"pk\": 99999999}");
+
+    /* the logger is outside @rison: a rejection is logged, and no ids are a kwarg */
+    call_logged(&s, "DELETE", "/api/v1/theme/?q=!(x)", NULL, 400, "ThemeRestApi.bulk_delete", admin_id,
+                "{\"path\": \"/api/v1/theme/\", \"q\": \"!(x)\", \"object_ref\": \"ThemeRestApi.bulk_delete\"}");
+
+    snprintf(path, sizeof path, "/api/v1/theme/%s", theme);
+    snprintf(want, sizeof want,
+             "{\"path\": \"/api/v1/theme/%s\", \"url_rule\": \"/api/v1/theme/<int:pk>\", \"object_ref\": "
+             "\"ThemeRestApi.delete\", \"pk\": %s}",
+             theme, theme);
+    call_logged(&s, "DELETE", path, NULL, 200, "ThemeRestApi.delete", admin_id, want);
+
+    /* a body that is not JSON raises through the logger; a non-integer pk matches no route */
+    long long from = settle(&s);
+    json_decref(rest_expect(&s, "POST", "/api/v1/theme/", "{bad", 400));
+    json_decref(rest_expect(&s, "PUT", "/api/v1/theme/abc", "{\"theme_name\": \"x\", \"json_data\": \"{}\"}", 404));
+    long long to = settle(&s);
+    cr_assert_eq(rows_between(from, to, "%/api/v1/theme/%"), 0);
+    rest_sql("DELETE FROM themes WHERE theme_name LIKE 'evlog_theme%'");
+}
