@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/arena.h"
+#include "lib/sqla_url.h"
 #include "lib/strbuf.h"
 
 #define PASSWORD_MASK "XXXXXXXXXX"
@@ -372,26 +374,16 @@ static json_t *validate_fields(const field_t *fields, json_t *obj) {
     return NULL;
 }
 
-/* The password of an SQLAlchemy URL (text between "user:" and "@"), or NULL. */
-static char *uri_password(const char *uri) {
-    const char *sep = strstr(uri, "://");
-    if (!sep) return NULL;
-    const char *user = sep + 3;
-    size_t ulen = strcspn(user, ":/@");
-    if (user[ulen] != ':') return NULL;
-    const char *pw = user + ulen + 1;
-    const char *at = strchr(pw, '@');
-    return at ? strndup(pw, (size_t)(at - pw)) : NULL;
-}
-
-/* ImportV1DatabaseSchema's schema-level checks for a new database. */
 static void database_secret_errors(json_t *config, json_t *errors) {
     const char *uri = json_string_value(json_object_get(config, "sqlalchemy_uri"));
-    char *pw = uri ? uri_password(uri) : NULL;
+    /* make_url_safe(uri).password: %-unquoted */
+    arena_t *a = arena_new(0);
+    const char *masked;
+    char *pw = uri ? sqla_url_split_password(a, uri, "", &masked) : NULL;
     json_t *given = json_object_get(config, "password");
     if (pw && !strcmp(pw, PASSWORD_MASK) && (!given || json_is_null(given)))
         add_msg(errors, "_schema", "Must provide a password for the database");
-    free(pw);
+    arena_free(a);
     json_t *ssh = json_object_get(config, "ssh_tunnel");
     if (!json_is_object(ssh)) return;
     json_t *spw = json_object_get(ssh, "password"), *key = json_object_get(ssh, "private_key"),
